@@ -1,0 +1,1 @@
+"""Ingestors: pure parsers from source files to records to triples."""

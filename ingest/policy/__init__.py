@@ -1,0 +1,1 @@
+"""Policy documents (laws, regulations, opinions, drafts), parsed clause by clause."""

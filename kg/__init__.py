@@ -1,0 +1,1 @@
+"""VETgraph: a knowledge graph of Chinese vocational education and training."""

@@ -1,0 +1,60 @@
+"""Namespaces and IRI builders shared by the ingestors, the store and the CLI."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+VET = "https://w3id.org/vetgraph/ontology#"
+DATA = "https://w3id.org/vetgraph/id/"
+GRAPH = "https://w3id.org/vetgraph/graph/"
+SYSTEM_GRAPH = GRAPH + "system"
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCTERMS = "http://purl.org/dc/terms/"
+PROV = "http://www.w3.org/ns/prov#"
+SCHEMA = "https://schema.org/"
+ELI = "http://data.europa.eu/eli/ontology#"
+CEASN = "https://purl.org/ctdlasn/terms/"
+SH = "http://www.w3.org/ns/shacl#"
+
+PREFIXES: dict[str, str] = {
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "xsd": XSD,
+    "owl": OWL,
+    "skos": SKOS,
+    "dcterms": DCTERMS,
+    "prov": PROV,
+    "schema": SCHEMA,
+    "eli": ELI,
+    "ceasn": CEASN,
+    "vet": VET,
+}
+
+_UNSAFE = re.compile(r"[^\w\-.~]+", re.UNICODE)
+
+
+def slugify(name: str) -> str:
+    """An IRI-safe slug that keeps Chinese characters: 'A b/c' -> 'a-b-c'."""
+    slug = _UNSAFE.sub("-", name.strip().lower()).strip("-.")
+    return quote(slug, safe="-._~") if slug.isascii() else slug or "unnamed"
+
+
+def prefixed(iri: str) -> str:
+    """'https://w3id.org/vetgraph/ontology#Major' -> 'Major'; other known vocabularies -> 'skos:Concept'."""
+    if iri.startswith(VET):
+        return iri[len(VET):]
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+def sparql_prologue() -> str:
+    """PREFIX lines for every predeclared prefix."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())

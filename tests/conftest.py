@@ -1,0 +1,29 @@
+"""Shared fixtures: where the real data lives, and a skip with a reason where it does not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = (ROOT.parent / "shared" / "data").resolve()
+SEED = SHARED_DATA / "policy" / "000_63c5338d7d9bffda.txt"
+
+
+def require_shared(*parts: str) -> Path:
+    """The path under ../shared/data, or skip the test saying what is missing."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"real data not found at {path}: these tests need ../shared/data beside the checkout")
+    return path
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    return require_shared()
+
+
+@pytest.fixture(scope="session")
+def seed_path() -> Path:
+    return require_shared("policy", "000_63c5338d7d9bffda.txt")
