@@ -54,7 +54,7 @@ class Provision:
     number: str | None  # as printed: "第二十七条", "（二）", "(一)", "1."; None when unnumbered
     heading: str | None
     text: str  # full text, starting with the number; children's text included
-    own_text: str  # the unit's own lines, before any child: a prefix of ``text``
+    own_segments: list[tuple[int, str]]  # (offset in ``text``, line) for each line the unit owns itself
     line_start: int
     line_end: int
     order: int  # 1-based position among its siblings

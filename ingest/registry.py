@@ -1,0 +1,76 @@
+"""Ingestors keyed by kind: an explicit --kind wins, else the file's suffix and content decide."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import NamedNode
+
+from kg.errors import UnknownKindError
+from kg.rdf import Triple
+from kg.store.base import Rejection
+
+#: Names of files that are documentation about a folder, never data.
+NOT_DATA = {"readme", "license", "licence", "changelog", "contributing", "notice", "authors", "copying"}
+
+
+@dataclass
+class ParseResult:
+    """What one parser made of one file: its triples, its main node, what it refused, a one-line summary."""
+
+    triples: list[Triple]
+    document: str | None
+    summary: str
+    rejections: list[Rejection] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Ingestor:
+    """One kind of source: how to recognise it and how to parse it."""
+
+    kind: str
+    description: str
+    suffixes: tuple[str, ...]
+    parser_version: str
+    detect: Callable[[Path], str | None]  # None when the file is of this kind, else why not
+    parse: Callable[[Path, NamedNode], ParseResult]
+
+
+def _registry() -> dict[str, Ingestor]:
+    from ingest.policy import ingestor as policy
+
+    return {ingestor.kind: ingestor for ingestor in (policy.INGESTOR,)}
+
+
+def known_kinds() -> list[str]:
+    return sorted(_registry())
+
+
+def get_ingestor(kind: str) -> Ingestor:
+    registry = _registry()
+    if kind not in registry:
+        raise UnknownKindError(f"no ingestor for kind '{kind}'; known: {', '.join(sorted(registry))}")
+    return registry[kind]
+
+
+def choose_ingestor(path: Path, kind: str | None = None) -> Ingestor:
+    """The ingestor for ``path``; raises UnknownKindError saying why no kind matched."""
+    if kind is not None:
+        return get_ingestor(kind)
+    if path.stem.lower() in NOT_DATA:
+        raise UnknownKindError(f"{path}: skipped, a {path.stem} file is documentation, not data")
+    reasons = []
+    registry = _registry()
+    for ingestor in registry.values():
+        if path.suffix.lower() not in ingestor.suffixes:
+            reasons.append(f"{ingestor.kind} reads {', '.join(ingestor.suffixes)}")
+            continue
+        why_not = ingestor.detect(path)
+        if why_not is None:
+            return ingestor
+        reasons.append(f"not {ingestor.kind}: {why_not}")
+    raise UnknownKindError(f"{path}: no ingestor recognises this file ({'; '.join(reasons)}); "
+                           f"known kinds: {', '.join(sorted(registry))}")

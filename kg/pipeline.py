@@ -1,0 +1,141 @@
+"""`vetgraph ingest`: walk the paths, parse each file with its ingestor, commit it atomically, resolve."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from pyoxigraph import NamedNode
+
+from kg.errors import SourceError, UnknownKindError, VetgraphError
+from kg.store.base import Rejection, SourceRecord
+from kg.store.home import Home
+from kg.store.manifest import file_sha256, graph_iri, source_iri
+
+
+@dataclass
+class FileOutcome:
+    """What happened to one file."""
+
+    path: str
+    status: str  # added | replaced | unchanged | rejected | skipped
+    kind: str | None = None
+    triples: int = 0
+    summary: str = ""
+    reason: str = ""
+    rejections: list[Rejection] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@dataclass
+class IngestReport:
+    """The outcome of one ingest run, printable and saved as JSON in the home's reports/."""
+
+    run: str
+    files: list[FileOutcome] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for f in self.files if f.status == status)
+
+    @property
+    def rejected_rows(self) -> int:
+        return sum(len(f.rejections) for f in self.files)
+
+    def exit_code(self, strict: bool) -> int:
+        if self.count("rejected"):
+            return 1
+        return 1 if strict and self.rejected_rows else 0
+
+    def to_json(self) -> dict[str, object]:
+        return {"run": self.run, "files": [asdict(f) for f in self.files], "notes": self.notes}
+
+
+def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
+    """Files to consider, with whether they were named explicitly (True) or found in a folder (False)."""
+    for path in paths:
+        if path.is_dir():
+            for found in sorted(p for p in path.rglob("*") if p.is_file()):
+                if not any(part.startswith(".") for part in found.relative_to(path).parts):
+                    yield found, False
+        else:
+            yield path, True
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def ingest(home: Home, paths: list[Path], *, kind: str | None = None,
+           progress: Callable[[Iterable[tuple[Path, bool]]], Iterable[tuple[Path, bool]]] | None = None,
+           on_wait: Callable[[str], None] | None = None, command: str = "vetgraph ingest") -> IngestReport:
+    """Ingest files and folders into ``home``; every file is all-or-nothing, the run continues past failures."""
+    from ingest.registry import choose_ingestor
+
+    run = f"https://w3id.org/vetgraph/run/{uuid.uuid4()}"
+    report = IngestReport(run=run)
+    started = _now()
+    missing = [p for p in paths if not p.exists()]
+    for path in missing:
+        report.files.append(FileOutcome(str(path), "rejected", reason="no such file or folder"))
+    candidates = list(discover(p for p in paths if p.exists()))
+    with home.writer(on_wait=on_wait) as store:
+        known = store.sources()
+        owners = {r.document: r.path for r in known.values() if r.document}
+        for path, explicit in (progress(candidates) if progress else candidates):
+            begun = time.perf_counter()
+            resolved = str(path.resolve())
+            try:
+                ingestor = choose_ingestor(path, kind)
+            except UnknownKindError as error:
+                status = "rejected" if explicit else "skipped"
+                report.files.append(FileOutcome(resolved, status, reason=str(error).split(": ", 1)[-1]))
+                continue
+            outcome = FileOutcome(resolved, "added", kind=ingestor.kind)
+            report.files.append(outcome)
+            try:
+                sha = file_sha256(path)
+                previous = known.get(resolved)
+                if previous and previous.sha256 == sha and previous.parser_version == ingestor.parser_version:
+                    outcome.status, outcome.triples = "unchanged", previous.triple_count
+                    outcome.rejections = previous.rejections
+                    continue
+                parsed = ingestor.parse(path, NamedNode(source_iri(resolved)))
+                owner = owners.get(parsed.document or "")
+                if owner and owner != resolved:
+                    raise SourceError(path, f"document {parsed.document} already comes from {owner}; "
+                                            "rename one of the files or remove the other first")
+                record = SourceRecord(
+                    iri=source_iri(resolved), path=resolved, sha256=sha, kind=ingestor.kind,
+                    parser_version=ingestor.parser_version, graph=graph_iri(resolved, sha, ingestor.parser_version),
+                    ingested_at=_now(), run=run, document=parsed.document, rejections=parsed.rejections,
+                )
+                outcome.triples = store.commit_source(record, parsed.triples)
+                outcome.status = "replaced" if previous else "added"
+                outcome.summary, outcome.rejections = parsed.summary, parsed.rejections
+                known[resolved] = record
+                if parsed.document:
+                    owners[parsed.document] = resolved
+            except VetgraphError as error:
+                outcome.status, outcome.reason = "rejected", str(error)
+            finally:
+                outcome.seconds = round(time.perf_counter() - begun, 3)
+        if any(f.status in ("added", "replaced") for f in report.files):
+            from kg.resolve import run_resolvers
+
+            for resolution in run_resolvers(store):
+                report.notes += resolution.notes
+            store.record_run(run, started, _now(), command)
+    _save(home, report)
+    return report
+
+
+def _save(home: Home, report: IngestReport) -> None:
+    home.reports.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(report.to_json(), ensure_ascii=False, indent=2)
+    (home.reports / "last-ingest.json").write_text(text, encoding="utf-8")

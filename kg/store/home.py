@@ -1,0 +1,146 @@
+"""The VETgraph home folder: the primary database, reader snapshots, the writer lock, reports.
+
+Readers never open the primary database: pyoxigraph allows one read-write open per directory and
+a read-only open beside a live writer is undefined. After every write the writer publishes a
+snapshot (a RocksDB checkpoint, hard-linked, so cheap) and points ``snapshots/CURRENT`` at it;
+readers open the newest snapshot read-only and see the last committed state while a writer works.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import gc
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from kg.errors import StoreError, StoreLockedError
+from kg.store.oxigraph import OxigraphStore
+
+DEFAULT_HOME = ".vetgraph"
+ENV_HOME = "VETGRAPH_STORE"
+ENV_LOCK_TIMEOUT = "VETGRAPH_LOCK_TIMEOUT"
+KEEP_SNAPSHOTS = 3
+SNAPSHOT_GRACE_SECONDS = 300
+
+
+def resolve_home(store: str | Path | None = None) -> Path:
+    """--store wins, then $VETGRAPH_STORE, then .vetgraph/ in the working directory."""
+    chosen = store or os.environ.get(ENV_HOME) or DEFAULT_HOME
+    return Path(chosen).expanduser().resolve()
+
+
+class Home:
+    """One VETgraph home: ``oxigraph/`` (writer only), ``snapshots/`` (readers), ``index/``, ``models/``."""
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root)
+        self.db = self.root / "oxigraph"
+        self.snapshots = self.root / "snapshots"
+        self.lock_file = self.root / "write.lock"
+        self.reports = self.root / "reports"
+        self.index = self.root / "index"
+        self.models = self.root / "models"
+
+    @classmethod
+    def at(cls, store: str | Path | None = None) -> "Home":
+        return cls(resolve_home(store))
+
+    def is_empty(self) -> bool:
+        return self.current_snapshot() is None
+
+    # -- readers -------------------------------------------------------------------------------
+    def current_snapshot(self) -> Path | None:
+        pointer = self.snapshots / "CURRENT"
+        try:
+            name = pointer.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        path = self.snapshots / name
+        return path if path.is_dir() else None
+
+    def open_reader(self) -> OxigraphStore:
+        """The last committed state, read-only; an empty in-memory store for a home never written."""
+        snapshot = self.current_snapshot()
+        if snapshot is None:
+            return OxigraphStore(None, read_only=True)
+        return OxigraphStore(snapshot, read_only=True)
+
+    # -- the writer ----------------------------------------------------------------------------
+    @contextmanager
+    def writer(self, *, timeout: float | None = None,
+               on_wait: Callable[[str], None] | None = None) -> Iterator[OxigraphStore]:
+        """Hold the write lock, open the primary database, and publish a snapshot when done."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        wait = float(os.environ.get(ENV_LOCK_TIMEOUT, "60")) if timeout is None else timeout
+        with self._lock(wait, on_wait):
+            store = OxigraphStore(self.db)
+            try:
+                store.collect_garbage()
+                yield store
+            finally:
+                try:
+                    self._publish(store)
+                finally:
+                    store.close()
+                    gc.collect()
+
+    @contextmanager
+    def _lock(self, wait: float, on_wait: Callable[[str], None] | None) -> Iterator[None]:
+        handle = self.lock_file.open("a+")
+        deadline = time.monotonic() + wait
+        told = False
+        try:
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    holder = _read_holder(self.lock_file)
+                    if time.monotonic() >= deadline:
+                        raise StoreLockedError(
+                            f"{self.root}: another writer ({holder}) still holds the store after {wait:.0f}s; "
+                            f"try again when it finishes (or raise {ENV_LOCK_TIMEOUT})")
+                    if on_wait and not told:
+                        on_wait(f"waiting for another writer ({holder}) to finish with {self.root} …")
+                        told = True
+                    time.sleep(0.2)
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"pid {os.getpid()} since {time.strftime('%H:%M:%S')}\n")
+            handle.flush()
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+
+    def _publish(self, store: OxigraphStore) -> None:
+        """Checkpoint the primary into a new snapshot, point CURRENT at it, prune old ones."""
+        self.snapshots.mkdir(parents=True, exist_ok=True)
+        name = f"{time.strftime('%Y%m%dT%H%M%S')}-{time.monotonic_ns() % 10**9:09d}"
+        target = self.snapshots / name
+        try:
+            store.backup(target)
+        except OSError as error:
+            raise StoreError(f"cannot publish a snapshot in {self.snapshots}: {error}") from error
+        pointer = self.snapshots / "CURRENT.tmp"
+        pointer.write_text(name + "\n", encoding="utf-8")
+        os.replace(pointer, self.snapshots / "CURRENT")
+        self._prune(keep=name)
+
+    def _prune(self, keep: str) -> None:
+        snapshots = sorted((p for p in self.snapshots.iterdir() if p.is_dir()), key=lambda p: p.name)
+        now = time.time()
+        for old in snapshots[:-KEEP_SNAPSHOTS]:
+            if old.name != keep and now - old.stat().st_mtime > SNAPSHOT_GRACE_SECONDS:
+                shutil.rmtree(old, ignore_errors=True)
+
+
+def _read_holder(lock_file: Path) -> str:
+    try:
+        return lock_file.read_text(encoding="utf-8").strip() or "unknown process"
+    except OSError:
+        return "unknown process"

@@ -1,0 +1,94 @@
+"""The source manifest: one node per ingested file in the system graph, written and read back."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from pyoxigraph import NamedNode
+
+from kg import terms
+from kg.rdf import RDF_TYPE, Triple, integer, string, term, typed, vet
+from kg.store.base import Rejection, SourceRecord
+
+
+def source_iri(path: Path | str) -> str:
+    """A stable IRI for a source file, from its resolved path."""
+    digest = hashlib.sha1(str(path).encode("utf-8")).hexdigest()[:16]
+    return f"https://w3id.org/vetgraph/source/{digest}"
+
+
+def graph_iri(path: Path | str, sha256: str, parser_version: str) -> str:
+    """The named graph of one version of a source file: new content or a new parser gets a new graph."""
+    digest = hashlib.sha1(str(path).encode("utf-8")).hexdigest()[:16]
+    version = hashlib.sha1(f"{sha256}|{parser_version}".encode("utf-8")).hexdigest()[:12]
+    return f"{terms.GRAPH}source/{digest}/{version}"
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def manifest_triples(record: SourceRecord) -> Iterator[Triple]:
+    """The system-graph triples that describe one source file."""
+    node = NamedNode(record.iri)
+    yield node, RDF_TYPE, vet("SourceFile")
+    yield node, RDF_TYPE, term("prov:Entity")
+    yield node, vet("path"), string(record.path)
+    yield node, vet("sha256"), string(record.sha256)
+    yield node, vet("sourceKind"), string(record.kind)
+    yield node, vet("parserVersion"), string(record.parser_version)
+    yield node, vet("graph"), NamedNode(record.graph)
+    yield node, vet("ingestedAt"), typed(record.ingested_at, "dateTime")
+    yield node, term("prov:wasGeneratedBy"), NamedNode(record.run)
+    yield node, vet("tripleCount"), integer(record.triple_count)
+    yield node, vet("rejectedCount"), integer(len(record.rejections))
+    if record.document:
+        yield node, vet("documentNode"), NamedNode(record.document)
+    for n, rejection in enumerate(record.rejections, start=1):
+        item = NamedNode(f"{record.iri}/rejection-{n}")
+        yield node, vet("rejection"), item
+        yield item, RDF_TYPE, vet("Rejection")
+        if rejection.line is not None:
+            yield item, vet("line"), integer(rejection.line)
+        yield item, vet("reason"), string(rejection.reason)
+
+
+MANIFEST_QUERY = f"""
+PREFIX vet: <{terms.VET}>
+PREFIX prov: <{terms.PROV}>
+SELECT ?s ?path ?sha ?kind ?version ?graph ?at ?run ?count ?doc WHERE {{
+  GRAPH <{terms.SYSTEM_GRAPH}> {{
+    ?s a vet:SourceFile ; vet:path ?path ; vet:sha256 ?sha ; vet:sourceKind ?kind ;
+       vet:parserVersion ?version ; vet:graph ?graph ; vet:ingestedAt ?at ;
+       prov:wasGeneratedBy ?run ; vet:tripleCount ?count .
+    OPTIONAL {{ ?s vet:documentNode ?doc }}
+  }}
+}}"""
+
+REJECTIONS_QUERY = f"""
+PREFIX vet: <{terms.VET}>
+SELECT ?s ?line ?reason WHERE {{
+  GRAPH <{terms.SYSTEM_GRAPH}> {{ ?s vet:rejection ?r . ?r vet:reason ?reason . OPTIONAL {{ ?r vet:line ?line }} }}
+}} ORDER BY ?s ?line"""
+
+
+def records_from_rows(rows: list[dict[str, str]], rejection_rows: list[dict[str, str]]) -> dict[str, SourceRecord]:
+    """Build SourceRecords from query rows (plain string values)."""
+    rejections: dict[str, list[Rejection]] = {}
+    for row in rejection_rows:
+        line = row.get("line")
+        rejections.setdefault(row["s"], []).append(Rejection(int(line) if line else None, row["reason"]))
+    records: dict[str, SourceRecord] = {}
+    for row in rows:
+        records[row["path"]] = SourceRecord(
+            iri=row["s"], path=row["path"], sha256=row["sha"], kind=row["kind"],
+            parser_version=row["version"], graph=row["graph"], ingested_at=row["at"], run=row["run"],
+            triple_count=int(row["count"]), document=row.get("doc"), rejections=rejections.get(row["s"], []),
+        )
+    return records
