@@ -61,7 +61,7 @@ def choose_ingestor(path: Path, kind: str | None = None) -> Ingestor:
     if kind is not None:
         return get_ingestor(kind)
     if path.stem.lower() in NOT_DATA:
-        raise UnknownKindError(f"{path}: skipped, a {path.stem} file is documentation, not data")
+        raise UnknownKindError(f"{path}: a {path.stem} file is documentation, not data")
     reasons = []
     registry = _registry()
     for ingestor in registry.values():

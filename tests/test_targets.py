@@ -298,3 +298,18 @@ def test_spans_always_index_the_text(text: str, inherited_year: int | None) -> N
     for record in records:
         assert record.value >= 0 and (record.value_max is None or record.value_max >= 0)
         assert record.kind in ("quantity", "deadline")
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "comparator", "metric"),
+    [
+        ("（一）培训规模 2025年底前，培训3000人次。", "2025年底前", None, None),
+        ("打造10个左右市级高水平专业群", "10个左右", "about", "市级高水平专业群"),
+    ],
+)
+def test_spans_do_not_swallow_spaces_and_approximate_counts_are_about(
+        text: str, span: str, comparator: str | None, metric: str | None) -> None:
+    record = extract_targets(text)[0]
+    assert record.text == span == text[record.start:record.end]
+    assert record.comparator == comparator
+    assert record.metric == metric

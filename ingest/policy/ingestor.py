@@ -44,7 +44,7 @@ def parse_policy_file(path: Path, source: NamedNode) -> ParseResult:
         "targets": sum(len(p.targets) for p in doc.provisions),
         "mentions": sum(len(p.mentions) for p in doc.provisions),
     }
-    status = "draft" if doc.status == "draft" else "law/regulation"
+    status = "draft" if doc.status == "draft" else "in force"
     summary = (f"《{doc.title}》 ({status}): {counts['provisions']} provisions, "
                f"{counts['targets']} targets, {counts['mentions']} mentions")
     return ParseResult(triples=triples, document=document_iri(doc.slug).value, summary=summary, counts=counts)

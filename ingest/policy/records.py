@@ -26,7 +26,7 @@ class TargetRecord:
     value: Decimal
     value_max: Decimal | None  # upper bound of a range such as 3-5所, else None
     unit: str  # "%", "所", "人次", "万元", "年" (deadline) ...
-    comparator: str | None  # canonical: at_least | at_most | reach | more_than | less_than | None
+    comparator: str | None  # canonical: at_least | at_most | reach | more_than | less_than | about | None
     comparator_text: str | None  # as printed: "不低于", "达到…以上"
     year: int | None  # the deadline year that governs the target, own or inherited
     metric: str | None  # what is measured, e.g. "“双师型”比例"

@@ -50,10 +50,11 @@ TIME_UNITS = ("个工作日", "工作日", "个月", "小时", "分钟", "周岁
               "岁", "年", "天", "日", "周")
 _UNITS = "|".join(sorted(COUNT_UNITS + TIME_UNITS, key=len, reverse=True))
 TAIL = re.compile(rf"(?P<mult>[万亿](?!元))?(?P<approx>余|多)?(?P<unit>{_UNITS})?"
-                  rf"(?P<suffix>及以上|及以下|以上|以下|以内|(?<=[年月日天周时])内)?")
+                  rf"(?P<suffix>及以上|及以下|以上|以下|以内|左右|上下|(?<=[年月日天周时])内)?")
 
 SUFFIX_COMPARATORS = {"以上": "at_least", "及以上": "at_least", "以下": "at_most",
-                      "及以下": "at_most", "以内": "at_most", "内": "at_most"}
+                      "及以下": "at_most", "以内": "at_most", "内": "at_most",
+                      "左右": "about", "上下": "about"}
 PREFIX_COMPARATORS = {
     **dict.fromkeys(("不低于", "不少于", "不得低于", "不得少于", "不应低于", "不应少于",
                      "不宜低于", "不能低于", "不能少于", "至少", "最少", "年满", "满"), "at_least"),
@@ -71,7 +72,7 @@ GAP_BREAK = re.compile(r"[，,；;。：:、！？!?\s\d（）()]")
 
 YEAR = r"(?:19|20)\d{2}|[〇零一二][〇零一二三四五六七八九]{3}"
 DEADLINE = re.compile(
-    rf"(?P<pre>截止到|截止|截至|到|至)?\s*(?P<year>{YEAR})\s*年"
+    rf"(?:(?P<pre>截止到|截止|截至|到|至)\s*)?(?P<year>{YEAR})\s*年"
     r"(?P<post>(?:底|末)?(?:之前|以前|前)|底|末)?"
 )
 NOT_QUANTITY = re.compile(

@@ -1,0 +1,86 @@
+"""The ingest pipeline: all-or-nothing per file, readers beside a writer, the saved report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kg.pipeline import ingest
+from kg.stats import class_counts
+from kg.store.home import Home
+from kg.store.oxigraph import OxigraphStore
+from tests.conftest import require_shared
+
+
+def _state(home: Home) -> tuple[dict[str, int], int]:
+    reader = home.open_reader()
+    return class_counts(reader), sum(1 for _ in reader.all_quads())
+
+
+@pytest.mark.parametrize("fail_after", [1, 500])
+def test_a_failure_half_way_through_a_file_leaves_the_store_as_it_was(
+        fail_after: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = Home(tmp_path / "home")
+    law = require_shared("policy", "vocational-education-law-2022.md")
+    seed = require_shared("policy", "000_63c5338d7d9bffda.txt")
+    ingest(home, [law])
+    before = _state(home)
+    original = OxigraphStore.commit_source
+
+    def failing_commit(self, record, triples):
+        def stream():
+            for n, triple in enumerate(triples):
+                if n == fail_after:
+                    raise OSError("injected failure")
+                yield triple
+        return original(self, record, stream())
+
+    monkeypatch.setattr(OxigraphStore, "commit_source", failing_commit)
+    report = ingest(home, [seed])
+    assert [f.status for f in report.files] == ["rejected"]
+    assert "injected failure" in report.files[0].reason and "nothing was stored" in report.files[0].reason
+    assert report.exit_code(strict=False) == 1
+    assert _state(home) == before
+    monkeypatch.setattr(OxigraphStore, "commit_source", original)
+    with home.writer() as store:  # nothing left behind for the next writer either
+        assert len(store.sources()) == 1
+        assert store.collect_garbage() == []
+
+
+def test_a_reader_opened_before_an_ingest_keeps_working_during_and_after_it(tmp_path: Path) -> None:
+    home = Home(tmp_path / "home")
+    ingest(home, [require_shared("policy", "beijing-vocational-education-law-implementation.md")])
+    reader = home.open_reader()
+    seen_during: list[int] = []
+    report = ingest(home, [require_shared("policy", "000_63c5338d7d9bffda.txt")],
+                    progress=lambda items: (seen_during.append(class_counts(reader)["PolicyDocument"]) or item
+                                            for item in items))
+    assert report.count("added") == 1
+    assert seen_during == [1]
+    assert class_counts(reader)["PolicyDocument"] == 1  # the open reader keeps its snapshot
+    assert class_counts(home.open_reader())["PolicyDocument"] == 2
+
+
+def test_the_report_is_saved_as_json(tmp_path: Path) -> None:
+    home = Home(tmp_path / "home")
+    broken = tmp_path / "empty.txt"
+    broken.write_bytes(b"")
+    report = ingest(home, [broken, require_shared("policy", "000_63c5338d7d9bffda.txt")])
+    saved = json.loads((home.reports / "last-ingest.json").read_text(encoding="utf-8"))
+    assert saved["run"] == report.run
+    statuses = {Path(f["path"]).name: (f["status"], f["reason"]) for f in saved["files"]}
+    assert statuses["empty.txt"][0] == "rejected" and "empty" in statuses["empty.txt"][1]
+    assert statuses["000_63c5338d7d9bffda.txt"][0] == "added"
+
+
+def test_the_same_document_from_two_files_is_refused(tmp_path: Path) -> None:
+    home = Home(tmp_path / "home")
+    first, second = tmp_path / "a" / "opinion.txt", tmp_path / "b" / "opinion.md"
+    for path in (first, second):
+        path.parent.mkdir()
+        path.write_text("关于测试的意见\n一、总体要求\n", encoding="utf-8")
+    report = ingest(home, [first, second])
+    assert [f.status for f in report.files] == ["added", "rejected"]
+    assert "already comes from" in report.files[1].reason and str(first.resolve()) in report.files[1].reason
