@@ -164,3 +164,16 @@ def test_default_home_is_overridden_by_env_and_option(tmp_path: Path, monkeypatc
     monkeypatch.delenv("VETGRAPH_STORE")
     monkeypatch.chdir(tmp_path)
     assert resolve_home() == tmp_path / ".vetgraph"
+
+
+def test_forget_source_removes_its_graph_and_manifest_entry() -> None:
+    store = OxigraphStore()
+    record = _record("/a.txt", "1" * 64)
+    record.rejections = [Rejection(3, "bad row")]
+    store.commit_source(record, _triples(3))
+    store.commit_source(_record("/b.txt", "2" * 64), _triples(2, "b"))
+    assert store.forget_source("/a.txt") is True
+    assert store.forget_source("/a.txt") is False
+    assert list(store.sources()) == ["/b.txt"] and _data_count(store) == 2
+    assert not store.select(f"SELECT ?p WHERE {{ <{record.iri}> ?p ?o }}")
+    assert not store.select("SELECT ?r WHERE { ?r a vet:Rejection }")

@@ -103,10 +103,7 @@ class OxigraphStore:
         old = self.sources().get(record.path)
         update = []
         if old is not None:
-            if old.graph != record.graph:
-                update.append(f"DROP SILENT GRAPH <{old.graph}>")
-            update.append(f"DELETE WHERE {{ GRAPH <{terms.SYSTEM_GRAPH}> {{ <{old.iri}> <{terms.VET}rejection> ?r . ?r ?rp ?ro }} }}")
-            update.append(f"DELETE WHERE {{ GRAPH <{terms.SYSTEM_GRAPH}> {{ <{old.iri}> ?p ?o }} }}")
+            update += _forget(old, keep_graph=old.graph == record.graph)
         update.append(_insert_data(terms.SYSTEM_GRAPH, manifest_triples(record)))
         self._update(" ;\n".join(update))
         return counter.value
@@ -116,11 +113,7 @@ class OxigraphStore:
         old = self.sources().get(path)
         if old is None:
             return False
-        self._update(
-            f"DROP SILENT GRAPH <{old.graph}> ;\n"
-            f"DELETE WHERE {{ GRAPH <{terms.SYSTEM_GRAPH}> {{ <{old.iri}> <{terms.VET}rejection> ?r . ?r ?rp ?ro }} }} ;\n"
-            f"DELETE WHERE {{ GRAPH <{terms.SYSTEM_GRAPH}> {{ <{old.iri}> ?p ?o }} }}"
-        )
+        self._update(" ;\n".join(_forget(old)))
         return True
 
     def replace_graph(self, graph: str, triples: Iterable[Triple]) -> int:
@@ -187,6 +180,15 @@ class _Counter:
         for triple in triples:
             self.value += 1
             yield triple
+
+
+def _forget(record: SourceRecord, *, keep_graph: bool = False) -> list[str]:
+    """Update statements that remove a source's graph and its manifest entry."""
+    system = terms.SYSTEM_GRAPH
+    statements = [] if keep_graph else [f"DROP SILENT GRAPH <{record.graph}>"]
+    statements.append(f"DELETE WHERE {{ GRAPH <{system}> {{ <{record.iri}> <{terms.VET}rejection> ?r . ?r ?rp ?ro }} }}")
+    statements.append(f"DELETE WHERE {{ GRAPH <{system}> {{ <{record.iri}> ?p ?o }} }}")
+    return statements
 
 
 def _insert_data(graph: str, triples: Iterable[Triple]) -> str:
