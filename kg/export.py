@@ -10,6 +10,7 @@ from pyoxigraph import RdfFormat, Triple, serialize
 from kg import terms
 from kg.errors import VetgraphError
 from kg.store.oxigraph import OxigraphStore
+from kg.store.rdflib_view import as_rdflib_graph
 
 GRAPH_FORMATS = ("ttl", "nq", "jsonld")
 
@@ -34,14 +35,8 @@ def export_graph(store: OxigraphStore, fmt: str, output: BinaryIO) -> int:
         serialize(triples, output, format=RdfFormat.TURTLE, prefixes=terms.PREFIXES)
         return len(triples)
     if fmt == "jsonld":
-        import rdflib
-
-        triples = list(_union_triples(store))
-        graph = rdflib.Graph()
-        for prefix, namespace in terms.PREFIXES.items():
-            graph.bind(prefix, namespace)
-        graph.parse(data="\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples), format="nt")
+        graph = as_rdflib_graph(store)
         output.write(graph.serialize(format="json-ld", indent=2, auto_compact=True).encode("utf-8"))
-        return len(triples)
+        return len(graph)
     raise VetgraphError(f"unknown graph format '{fmt}'; known: {', '.join(GRAPH_FORMATS)}")
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from kg import terms
 from kg.errors import VetgraphError
 from kg.store.oxigraph import OxigraphStore
+from kg.store.rdflib_view import as_rdflib_graph
 
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 
@@ -27,17 +28,12 @@ class Violation:
         return f"{self.severity}: {self.focus} {self.path}: {self.message}{value}"
 
 
-def data_as_ntriples(store: OxigraphStore) -> str:
-    return "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in store.data_quads())
-
-
 def validate_store(store: OxigraphStore, ontology_dir: Path = ONTOLOGY_DIR) -> list[Violation]:
     """Every SHACL violation in the union of the data graphs; an empty list means the graph conforms."""
     import rdflib
     from pyshacl import validate
 
-    data = rdflib.Graph()
-    data.parse(data=data_as_ntriples(store), format="nt")
+    data = as_rdflib_graph(store)
     try:
         shapes = rdflib.Graph().parse(ontology_dir / "shapes.ttl", format="turtle")
         ontology = rdflib.Graph().parse(ontology_dir / "vetgraph.ttl", format="turtle")
