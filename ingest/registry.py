@@ -40,9 +40,10 @@ class Ingestor:
 
 
 def _registry() -> dict[str, Ingestor]:
+    from ingest.catalogues.ingestors import CATALOGUE_INGESTORS
     from ingest.policy import ingestor as policy
 
-    return {ingestor.kind: ingestor for ingestor in (policy.INGESTOR,)}
+    return {ingestor.kind: ingestor for ingestor in (policy.INGESTOR, *CATALOGUE_INGESTORS)}
 
 
 def known_kinds() -> list[str]:
@@ -62,15 +63,23 @@ def choose_ingestor(path: Path, kind: str | None = None) -> Ingestor:
         return get_ingestor(kind)
     if path.stem.lower() in NOT_DATA:
         raise UnknownKindError(f"{path}: a {path.stem} file is documentation, not data")
-    reasons = []
+    reasons: list[str] = []
     registry = _registry()
+    chosen = []
     for ingestor in registry.values():
         if path.suffix.lower() not in ingestor.suffixes:
-            reasons.append(f"{ingestor.kind} reads {', '.join(ingestor.suffixes)}")
             continue
         why_not = ingestor.detect(path)
         if why_not is None:
-            return ingestor
-        reasons.append(f"not {ingestor.kind}: {why_not}")
+            chosen.append(ingestor)
+        else:
+            reasons.append(f"not {ingestor.kind}: {why_not}")
+    if len(chosen) == 1:
+        return chosen[0]
+    if len(chosen) > 1:
+        raise UnknownKindError(f"{path}: ambiguous, matches {', '.join(i.kind for i in chosen)}; choose with --kind")
+    if not reasons:
+        suffixes = sorted({s for i in registry.values() for s in i.suffixes})
+        reasons.append(f"no ingestor reads {path.suffix or 'files without a suffix'}; known suffixes: {' '.join(suffixes)}")
     raise UnknownKindError(f"{path}: no ingestor recognises this file ({'; '.join(reasons)}); "
                            f"known kinds: {', '.join(sorted(registry))}")

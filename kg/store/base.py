@@ -20,10 +20,17 @@ class StoreCapabilities:
 
 @dataclass(frozen=True)
 class Rejection:
-    """A row or line a parser refused, kept in the manifest and the ingest report."""
+    """A row or line a parser refused (or a duplicate it set aside), kept in the manifest and the report.
+
+    ``key``, ``other_line`` and ``values`` make a duplicate machine-readable: the key both rows
+    claim, the line that was kept, and the two conflicting values (kept first).
+    """
 
     line: int | None
     reason: str
+    key: str | None = None
+    other_line: int | None = None
+    values: tuple[str, ...] = ()
 
 
 @dataclass

@@ -1,0 +1,1 @@
+"""Tabular catalogues (CSV, XLSX, JSON Lines): majors, industries, occupations, certificates, teaching standards."""

@@ -1,0 +1,52 @@
+"""Catalogue kinds as registry ingestors: detected by their header, parsed through their column map."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+from pyoxigraph import NamedNode
+
+from ingest.catalogues.base import CatalogueKind, load_table
+from ingest.catalogues.table import TABLE_SUFFIXES, read_header
+from ingest.registry import Ingestor, ParseResult
+from kg.errors import SourceError
+
+
+def _detect(kind: CatalogueKind, path: Path) -> str | None:
+    try:
+        header = read_header(path)
+    except SourceError as error:
+        return error.reason
+    return None if kind.matches(header) else f"header lacks {kind.kind} columns ({kind.expected()})"
+
+
+def _parse(kind: CatalogueKind, path: Path, source: NamedNode) -> ParseResult:
+    table = load_table(path, kind)
+    result = kind.build(table, source)
+    result.rejections = sorted(table.rejections + result.rejections, key=lambda r: (r.line or 0, r.reason))
+    return result
+
+
+def as_ingestor(kind: CatalogueKind) -> Ingestor:
+    return Ingestor(kind=kind.kind, description=kind.description, suffixes=TABLE_SUFFIXES,
+                    parser_version=kind.parser_version, detect=partial(_detect, kind), parse=partial(_parse, kind))
+
+
+def _kinds() -> list[CatalogueKind]:
+    import importlib
+
+    kinds = []
+    for module, names in (("majors", ["KIND"]), ("industries", ["KIND"]), ("occupations", ["KIND"]),
+                          ("certificates", ["KIND"]), ("standards", ["COURSES_KIND", "OCCUPATIONS_KIND"])):
+        try:  # TEMPORARY while the kinds are being written in parallel
+            loaded = importlib.import_module(f"ingest.catalogues.{module}")
+        except ModuleNotFoundError as error:
+            if error.name != f"ingest.catalogues.{module}":
+                raise
+            continue
+        kinds += [getattr(loaded, name) for name in names if hasattr(loaded, name)]
+    return kinds
+
+
+CATALOGUE_INGESTORS: list[Ingestor] = [as_ingestor(kind) for kind in _kinds()]

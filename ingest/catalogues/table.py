@@ -1,0 +1,123 @@
+"""Read a table from CSV, XLSX or JSON Lines as a header and numbered rows (the header is line 1)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.readers.decode import decode_bytes, read_bytes
+from kg.errors import SourceError
+
+TABLE_SUFFIXES = (".csv", ".xlsx", ".jsonl")
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A header and its rows; each row is (line, cells) with the header counted as line 1."""
+
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
+
+
+def read_table(path: Path) -> RawTable:
+    """Dispatch on the suffix; every format gives strings, '' for an empty cell."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _read_csv(path)
+    if suffix == ".xlsx":
+        return _read_xlsx(path)
+    if suffix == ".jsonl":
+        return _read_jsonl(path)
+    raise SourceError(path, f"not a table: expected one of {', '.join(TABLE_SUFFIXES)}")
+
+
+def read_header(path: Path) -> list[str]:
+    """Just the header, cheaply, for kind detection."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        with path.open("rb") as handle:
+            first = handle.readline(1 << 16)
+        text = decode_bytes(first, path) if first.strip() else ""
+        return [cell.strip() for cell in next(csv.reader([text.lstrip("\ufeff")]), [])]
+    return read_table(path).header
+
+
+def _read_csv(path: Path) -> RawTable:
+    text = decode_bytes(read_bytes(path), path)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = [cell.strip() for cell in next(reader)]
+        rows: list[tuple[int, list[str]]] = []
+        start = reader.line_num + 1
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                rows.append((start, cells))
+            start = reader.line_num + 1
+    except csv.Error as error:
+        raise SourceError(path, f"malformed CSV: {error}", line=reader.line_num) from error
+    except StopIteration:
+        raise SourceError(path, "empty file: no header row") from None
+    return RawTable(header, rows)
+
+
+def _read_xlsx(path: Path) -> RawTable:
+    from zipfile import BadZipFile
+
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (BadZipFile, KeyError, OSError, ValueError) as error:
+        raise SourceError(path, f"not a readable .xlsx workbook: {error}") from error
+    try:
+        sheet = book.worksheets[0]
+        cells = sheet.iter_rows(values_only=True)
+        header_row = next(cells, None)
+        if header_row is None:
+            raise SourceError(path, "empty workbook: no header row")
+        header = [_cell(value).strip() for value in header_row]
+        rows = [(number, [_cell(value) for value in row])
+                for number, row in enumerate(cells, start=2) if any(_cell(v).strip() for v in row)]
+    finally:
+        book.close()
+    return RawTable(header, rows)
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_jsonl(path: Path) -> RawTable:
+    text = decode_bytes(read_bytes(path), path)
+    objects: list[tuple[int, dict[str, object]]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise SourceError(path, f"malformed JSON: {error.msg} at column {error.colno}", line=number) from error
+        if not isinstance(value, dict):
+            raise SourceError(path, "each line must be a JSON object", line=number)
+        objects.append((number, value))
+    header: list[str] = []
+    for _, value in objects:
+        header += [key for key in value if key not in header]
+    # JSON Lines has no header line: line numbers are the objects' own lines.
+    rows = [(number, ["" if value.get(key) is None else str(value.get(key)) for key in header])
+            for number, value in objects]
+    return RawTable(header, rows)
+
+
+def iter_cells(table: RawTable) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows as {header: cell} dicts (short rows padded with '')."""
+    for line, cells in table.rows:
+        yield line, {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(table.header)}
