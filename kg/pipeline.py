@@ -45,7 +45,13 @@ class IngestReport:
 
     @property
     def rejected_rows(self) -> int:
-        return sum(len(f.rejections) for f in self.files)
+        """Rows refused (not in the graph)."""
+        return sum(1 for f in self.files for r in f.rejections if not r.kept)
+
+    @property
+    def flagged_rows(self) -> int:
+        """Rows loaded with a note (e.g. a course name flagged as a PDF fragment)."""
+        return sum(1 for f in self.files for r in f.rejections if r.kept)
 
     def exit_code(self, strict: bool) -> int:
         if self.count("rejected"):

@@ -18,12 +18,15 @@ def print_report(report: IngestReport, echo: Callable[[str], None]) -> None:
                  else f"{outcome.status:>9}  {outcome.path}: {outcome.reason}")
         elif outcome.status == "skipped":
             echo(f"{outcome.status:>9}  {outcome.path}: {outcome.reason}")
-        for rejection in outcome.rejections[:MAX_REJECTIONS_SHOWN]:
-            where = f":{rejection.line}" if rejection.line is not None else ""
-            echo(f"           rejected row {outcome.path}{where}: {rejection.reason}")
-        if len(outcome.rejections) > MAX_REJECTIONS_SHOWN:
-            echo(f"           … and {len(outcome.rejections) - MAX_REJECTIONS_SHOWN} more rejected rows")
+        for kept, label in ((False, "rejected row"), (True, "flagged row")):
+            rows = [r for r in outcome.rejections if r.kept is kept]
+            for rejection in rows[:MAX_REJECTIONS_SHOWN]:
+                where = f":{rejection.line}" if rejection.line is not None else ""
+                echo(f"           {label} {outcome.path}{where}: {rejection.reason}")
+            if len(rows) > MAX_REJECTIONS_SHOWN:
+                echo(f"           … and {len(rows) - MAX_REJECTIONS_SHOWN} more {label}s (all in reports/last-ingest.json)")
     for note in report.notes:
         echo(f"     note  {note}")
     echo(f"{report.count('added')} added, {report.count('replaced')} replaced, {report.count('unchanged')} unchanged, "
-         f"{report.count('rejected')} rejected, {report.count('skipped')} skipped; {report.rejected_rows} rejected rows")
+         f"{report.count('rejected')} rejected, {report.count('skipped')} skipped; "
+         f"{report.rejected_rows} rejected rows, {report.flagged_rows} flagged rows")

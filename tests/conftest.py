@@ -27,3 +27,17 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def seed_path() -> Path:
     return require_shared("policy", "000_63c5338d7d9bffda.txt")
+
+
+@pytest.fixture(scope="session")
+def real_home(tmp_path_factory: pytest.TempPathFactory):
+    """All of ../shared/data ingested once per session (read-only: copy it before changing it)."""
+    from kg.pipeline import ingest
+    from kg.store.home import Home
+
+    data = require_shared()
+    home = Home(tmp_path_factory.mktemp("real") / "home")
+    report = ingest(home, [data])
+    assert report.count("rejected") == 0, [f.reason for f in report.files if f.status == "rejected"]
+    home.report = report  # type: ignore[attr-defined]
+    return home

@@ -84,3 +84,20 @@ def test_the_same_document_from_two_files_is_refused(tmp_path: Path) -> None:
     report = ingest(home, [first, second])
     assert [f.status for f in report.files] == ["added", "rejected"]
     assert "already comes from" in report.files[1].reason and str(first.resolve()) in report.files[1].reason
+
+
+def test_flagged_rows_load_and_are_not_counted_as_rejected(tmp_path: Path) -> None:
+    courses = tmp_path / "courses.csv"
+    courses.write_text(
+        "source_pdf,level,level_zh,major_code,major_name,course_seq,course_name\n"
+        "a.pdf,voc_associate,高职,460702,新能源汽车技术,1,汽车电工电子技术\n"
+        "a.pdf,voc_associate,高职,460702,新能源汽车技术,2,实训基地。\n"
+        "a.pdf,voc_associate,高职,4607x2,新能源汽车技术,3,汽车构造\n", encoding="utf-8")
+    report = ingest(Home(tmp_path / "home"), [courses])
+    assert (report.rejected_rows, report.flagged_rows) == (1, 1)
+    assert report.exit_code(strict=False) == 0 and report.exit_code(strict=True) == 1
+    with Home(tmp_path / "home").writer() as store:  # the manifest keeps which notes were kept
+        kept = [(r.line, r.kept) for r in store.sources()[str(courses.resolve())].rejections]
+    assert sorted(kept) == [(3, True), (4, False)]
+    again = ingest(Home(tmp_path / "home"), [courses])
+    assert [f.status for f in again.files] == ["unchanged"] and (again.rejected_rows, again.flagged_rows) == (1, 1)

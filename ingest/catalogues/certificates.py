@@ -207,7 +207,7 @@ class _Issuers:
         self.reported.add((row.full, row.organization))
         return Rejection(row.line, f"certificate {row.full} is issued by two organisations: line {line} says "
                                    f"'{printed}', this line says '{row.organization_printed}'; both are kept",
-                         key=row.full, other_line=line, values=(printed, row.organization_printed))
+                         key=row.full, other_line=line, values=(printed, row.organization_printed), kept=True)
 
 
 def _duplicate(levels: KeyRegistry, batches: KeyRegistry, row: CertificateRow) -> Rejection | None:

@@ -34,19 +34,10 @@ def as_ingestor(kind: CatalogueKind) -> Ingestor:
 
 
 def _kinds() -> list[CatalogueKind]:
-    import importlib
+    from ingest.catalogues import certificates, industries, majors, occupations, standards
 
-    kinds = []
-    for module, names in (("majors", ["KIND"]), ("industries", ["KIND"]), ("occupations", ["KIND"]),
-                          ("certificates", ["KIND"]), ("standards", ["COURSES_KIND", "OCCUPATIONS_KIND"])):
-        try:  # TEMPORARY while the kinds are being written in parallel
-            loaded = importlib.import_module(f"ingest.catalogues.{module}")
-        except ModuleNotFoundError as error:
-            if error.name != f"ingest.catalogues.{module}":
-                raise
-            continue
-        kinds += [getattr(loaded, name) for name in names if hasattr(loaded, name)]
-    return kinds
+    return [majors.KIND, industries.KIND, occupations.KIND, certificates.KIND,
+            standards.COURSES_KIND, standards.OCCUPATIONS_KIND]
 
 
 CATALOGUE_INGESTORS: list[Ingestor] = [as_ingestor(kind) for kind in _kinds()]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -102,8 +103,8 @@ def _group_triples(row: Row, groups: KeyRegistry, scheme: NamedNode, source: Nam
     for group in _groups(row):
         node = iris.occupation(group.code)
         claim = groups.claim(group.code, row.line, group.name)
-        if isinstance(claim, Rejection):
-            rejections.append(claim)
+        if isinstance(claim, Rejection):  # the group keeps its first name; the row's occupation still loads
+            rejections.append(dataclasses.replace(claim, kept=True))
         elif claim is True:
             triples += concept_triples(node, "OccupationGroup", group.name, group.code, scheme, parent)
             triples += provenance(node, source, row.line)

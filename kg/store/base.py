@@ -23,7 +23,8 @@ class Rejection:
     """A row or line a parser refused (or a duplicate it set aside), kept in the manifest and the report.
 
     ``key``, ``other_line`` and ``values`` make a duplicate machine-readable: the key both rows
-    claim, the line that was kept, and the two conflicting values (kept first).
+    claim, the line that was kept, and the two conflicting values (kept first). ``kept`` is True
+    for a note on a row that was loaded all the same (a flagged course name, a second issuer).
     """
 
     line: int | None
@@ -31,6 +32,7 @@ class Rejection:
     key: str | None = None
     other_line: int | None = None
     values: tuple[str, ...] = ()
+    kept: bool = False
 
 
 @dataclass

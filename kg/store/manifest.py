@@ -9,7 +9,7 @@ from pathlib import Path
 from pyoxigraph import NamedNode
 
 from kg import terms
-from kg.rdf import RDF_TYPE, Triple, integer, string, term, typed, vet
+from kg.rdf import RDF_TYPE, Triple, boolean, integer, string, term, typed, vet
 from kg.store.base import Rejection, SourceRecord
 
 
@@ -47,7 +47,7 @@ def manifest_triples(record: SourceRecord) -> Iterator[Triple]:
     yield node, vet("ingestedAt"), typed(record.ingested_at, "dateTime")
     yield node, term("prov:wasGeneratedBy"), NamedNode(record.run)
     yield node, vet("tripleCount"), integer(record.triple_count)
-    yield node, vet("rejectedCount"), integer(len(record.rejections))
+    yield node, vet("rejectedCount"), integer(sum(1 for r in record.rejections if not r.kept))
     if record.document:
         yield node, vet("documentNode"), NamedNode(record.document)
     for n, rejection in enumerate(record.rejections, start=1):
@@ -57,6 +57,8 @@ def manifest_triples(record: SourceRecord) -> Iterator[Triple]:
         if rejection.line is not None:
             yield item, vet("line"), integer(rejection.line)
         yield item, vet("reason"), string(rejection.reason)
+        if rejection.kept:
+            yield item, vet("rowKept"), boolean(True)
 
 
 MANIFEST_QUERY = f"""
@@ -73,8 +75,11 @@ SELECT ?s ?path ?sha ?kind ?version ?graph ?at ?run ?count ?doc WHERE {{
 
 REJECTIONS_QUERY = f"""
 PREFIX vet: <{terms.VET}>
-SELECT ?s ?line ?reason WHERE {{
-  GRAPH <{terms.SYSTEM_GRAPH}> {{ ?s vet:rejection ?r . ?r vet:reason ?reason . OPTIONAL {{ ?r vet:line ?line }} }}
+SELECT ?s ?line ?reason ?kept WHERE {{
+  GRAPH <{terms.SYSTEM_GRAPH}> {{
+    ?s vet:rejection ?r . ?r vet:reason ?reason .
+    OPTIONAL {{ ?r vet:line ?line }} OPTIONAL {{ ?r vet:rowKept ?kept }}
+  }}
 }} ORDER BY ?s ?line"""
 
 
@@ -83,7 +88,8 @@ def records_from_rows(rows: list[dict[str, str]], rejection_rows: list[dict[str,
     rejections: dict[str, list[Rejection]] = {}
     for row in rejection_rows:
         line = row.get("line")
-        rejections.setdefault(row["s"], []).append(Rejection(int(line) if line else None, row["reason"]))
+        rejections.setdefault(row["s"], []).append(
+            Rejection(int(line) if line else None, row["reason"], kept=row.get("kept") == "true"))
     records: dict[str, SourceRecord] = {}
     for row in rows:
         records[row["path"]] = SourceRecord(
