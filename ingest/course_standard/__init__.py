@@ -1,0 +1,1 @@
+"""Course standards (课程标准): basic information, objectives, modules and 岗课赛证 links."""
