@@ -1,9 +1,7 @@
-"""1+X certificates: both real files as one graph, spelling variants, organisations, rejected rows, formats."""
+"""1+X certificates: both real files as one graph, spelling variants, organisations, rejected rows."""
 
 from __future__ import annotations
 
-import csv
-import json
 from pathlib import Path
 
 import pytest
@@ -12,17 +10,14 @@ from hypothesis import strategies as st
 from pyoxigraph import NamedNode
 
 from ingest.catalogues import iris
-from ingest.catalogues.base import load_table
 from ingest.catalogues.certificates import KIND, certificate_names, organization_label
 from ingest.registry import choose_ingestor
-from kg.errors import SourceError
 from kg.store.oxigraph import OxigraphStore
 from kg.validate import validate_store
+from tests.catalogue_helpers import (build, class_count, class_counts, load_error, store_of, with_changes,
+                                     write_csv)
 from tests.conftest import ROOT, require_shared
-from tests.test_store import _record
 
-VET_LINE = "https://w3id.org/vetgraph/ontology#line"
-SOURCE = NamedNode("https://w3id.org/vetgraph/source/test")
 HEADER = ["cert_id", "certificate_name", "issuing_org_培训评价组织", "level", "effective_from", "batch"]
 GOOD = [
     ["onex-1", "Web前端开发职业技能等级证书", "工业和信息化部教育与考试中心", "初级", "2022-05-16", "1"],
@@ -31,29 +26,6 @@ GOOD = [
 ]
 BIM_ORG = "廊坊市中科建筑产业化创新研究中心"
 BIM_ORG_LONG = "廊坊市中科建筑产业化创新研究中心（中国建设教育协会人才评价中心）"
-
-
-def _write_csv(path: Path, rows: list[list[str]], header: list[str] = HEADER) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
-
-
-def _build(path: Path, source: NamedNode = SOURCE):
-    return KIND.build(load_table(path, KIND), source)
-
-
-def _store(*results) -> OxigraphStore:
-    store = OxigraphStore()
-    for number, result in enumerate(results, start=1):
-        store.commit_source(_record(f"/certificates-{number}.csv", str(number) * 64), result.triples)
-    return store
-
-
-def _count(store: OxigraphStore, cls: str) -> int:
-    return int(store.select(f"SELECT (COUNT(DISTINCT ?n) AS ?c) WHERE {{ ?n a vet:{cls} }}")[0]["c"])
 
 
 def _labels(store: OxigraphStore, name: str, prop: str = "skos:altLabel") -> set[str]:
@@ -65,8 +37,8 @@ def _labels(store: OxigraphStore, name: str, prop: str = "skos:altLabel") -> set
 def real_results():
     batches = require_shared("certificates", "onex_batches_1_2.csv")
     platform = require_shared("certificates", "onex_platform_subset.csv")
-    return (_build(batches, NamedNode("https://w3id.org/vetgraph/source/batches")),
-            _build(platform, NamedNode("https://w3id.org/vetgraph/source/platform")))
+    return (build(KIND, batches, NamedNode("https://w3id.org/vetgraph/source/batches")),
+            build(KIND, platform, NamedNode("https://w3id.org/vetgraph/source/platform")))
 
 
 def test_each_real_file_loads_without_rejections(real_results) -> None:
@@ -75,13 +47,13 @@ def test_each_real_file_loads_without_rejections(real_results) -> None:
     assert batches.counts == {"certificates": 16, "certificate_levels": 0, "organizations": 15}
     assert platform.counts == {"certificates": 61, "certificate_levels": 112, "organizations": 52}
     for result in real_results:
-        assert validate_store(_store(result)) == []
+        assert validate_store(store_of(result)) == []
 
 
 def test_both_real_files_name_73_certificates_each_with_one_preflabel(real_results) -> None:
-    store = _store(*real_results)
-    assert (_count(store, "Certificate"), _count(store, "CertificateLevel"), _count(store, "Organization")) \
-        == (73, 112, 63)
+    store = store_of(*real_results)
+    counts = class_counts(store)
+    assert (counts["Certificate"], counts["CertificateLevel"], counts["Organization"]) == (73, 112, 63)
     labels = store.select("""SELECT ?c (COUNT(DISTINCT ?l) AS ?n) WHERE {
         ?c a vet:Certificate . OPTIONAL { ?c skos:prefLabel ?l } } GROUP BY ?c HAVING (COUNT(DISTINCT ?l) != 1)""")
     assert labels == []
@@ -95,7 +67,7 @@ def test_both_real_files_name_73_certificates_each_with_one_preflabel(real_resul
 
 
 def test_the_bim_organisation_is_one_node_under_both_spellings(real_results) -> None:
-    store = _store(*real_results)
+    store = store_of(*real_results)
     assert _labels(store, BIM_ORG) == {BIM_ORG_LONG}
     issuers = store.select("""SELECT DISTINCT ?o WHERE {
         ?c skos:prefLabel '建筑信息模型（BIM）职业技能等级证书'@zh ; vet:issuedBy ?o }""")
@@ -125,9 +97,9 @@ def test_a_short_or_half_width_name_is_the_same_certificate(tmp_path: Path) -> N
     rows = [["", "建筑信息模型(BIM)", BIM_ORG_LONG, "初级", "", "1"],
             ["", "建筑信息模型（BIM）职业技能等级证书", BIM_ORG, "中级", "", "1"],
             ["", "建筑信息模型 （BIM） 职业技能等级证书", BIM_ORG, "高级", "", "1"]]
-    result = _build(_write_csv(tmp_path / "c.csv", rows))
+    result = build(KIND, write_csv(tmp_path / "c.csv", HEADER, rows))
     assert result.rejections == [] and result.counts["certificates"] == 1 and result.counts["organizations"] == 1
-    store = _store(result)
+    store = store_of(result)
     full = "建筑信息模型（BIM）职业技能等级证书"
     assert {r["l"] for r in store.select("SELECT ?l WHERE { ?c a vet:Certificate ; skos:prefLabel ?l }")} == {full}
     assert _labels(store, full) == {"建筑信息模型（BIM）", "建筑信息模型(BIM)", "建筑信息模型 （BIM） 职业技能等级证书"}
@@ -146,7 +118,7 @@ def test_any_spelling_gives_the_same_iri_and_preflabel(variations: list[str], su
 
 
 def test_levels_carry_name_label_date_and_platform_id(tmp_path: Path) -> None:
-    store = _store(_build(_write_csv(tmp_path / "c.csv", GOOD)))
+    store = store_of(build(KIND, write_csv(tmp_path / "c.csv", HEADER, GOOD)))
     rows = store.select("""SELECT ?name ?label ?date ?id WHERE {
         ?c skos:prefLabel 'Web前端开发职业技能等级证书'@zh ; vet:hasLevel ?l ; vet:batch 1 ; skos:inScheme ?s .
         ?s skos:prefLabel '1+X职业技能等级证书'@zh .
@@ -160,11 +132,11 @@ def test_levels_carry_name_label_date_and_platform_id(tmp_path: Path) -> None:
 
 
 def test_every_node_has_its_source_and_line(tmp_path: Path) -> None:
-    store = _store(_build(_write_csv(tmp_path / "c.csv", GOOD)))
+    store = store_of(build(KIND, write_csv(tmp_path / "c.csv", HEADER, GOOD)))
     missing = store.select("""SELECT ?n WHERE {
         VALUES ?cls { vet:Certificate vet:CertificateLevel vet:Organization } ?n a ?cls .
         FILTER NOT EXISTS { ?n prov:wasDerivedFrom ?s ; vet:line ?line } }""")
-    assert missing == [] and _count(store, "Organization") == 2
+    assert missing == [] and class_count(store, "Organization") == 2
     lines = store.select("SELECT ?line WHERE { ?n skos:prefLabel '物流管理职业技能等级证书'@zh ; vet:line ?line }")
     assert lines == [{"line": "4"}]
 
@@ -182,17 +154,16 @@ def test_every_node_has_its_source_and_line(tmp_path: Path) -> None:
 ])
 def test_a_malformed_row_is_rejected_with_its_line_while_good_rows_load(
         change: dict[int, str], reason: str, tmp_path: Path) -> None:
-    bad = ["onex-9", "智能财税职业技能等级证书", "中联集团教育科技有限公司", "初级", "2022-05-16", "2"]
-    for index, value in change.items():
-        bad[index] = value
-    result = _build(_write_csv(tmp_path / "c.csv", [GOOD[0], bad, GOOD[2]]))
+    other = ["onex-9", "智能财税职业技能等级证书", "中联集团教育科技有限公司", "初级", "2022-05-16", "2"]
+    bad = with_changes(other, change)
+    result = build(KIND, write_csv(tmp_path / "c.csv", HEADER, [GOOD[0], bad, GOOD[2]]))
     assert [(r.line, reason in r.reason) for r in result.rejections] == [(3, True)]
     assert result.counts["certificates"] == 2 and result.counts["certificate_levels"] == 2
 
 
 def test_accepted_spellings_of_batch_and_date(tmp_path: Path) -> None:
     rows = [["onex-9", "智能财税职业技能等级证书", "中联集团教育科技有限公司", "初级", "2022年5月6日", "第二批"]]
-    store = _store(_build(_write_csv(tmp_path / "c.csv", rows)))
+    store = store_of(build(KIND, write_csv(tmp_path / "c.csv", HEADER, rows)))
     assert store.select("SELECT ?b ?d WHERE { ?c vet:batch ?b ; vet:hasLevel ?l . ?l vet:effectiveFrom ?d }") \
         == [{"b": "2", "d": "2022-05-06"}]
 
@@ -200,73 +171,50 @@ def test_accepted_spellings_of_batch_and_date(tmp_path: Path) -> None:
 def test_a_conflicting_duplicate_is_reported_and_an_identical_one_is_silent(tmp_path: Path) -> None:
     later = list(GOOD[0])
     later[4] = "2023-01-04"
-    result = _build(_write_csv(tmp_path / "c.csv", [GOOD[0], GOOD[1], later, GOOD[0]]))
+    result = build(KIND, write_csv(tmp_path / "c.csv", HEADER, [GOOD[0], GOOD[1], later, GOOD[0]]))
     assert len(result.rejections) == 1
     duplicate = result.rejections[0]
     assert (duplicate.line, duplicate.other_line) == (4, 2)
     assert duplicate.key == "Web前端开发职业技能等级证书（初级）"
     assert "2022-05-16" in duplicate.values[0] and "2023-01-04" in duplicate.values[1]
-    dates = _store(result).select("SELECT ?d WHERE { ?l vet:platformId 'onex-1' ; vet:effectiveFrom ?d }")
+    dates = store_of(result).select("SELECT ?d WHERE { ?l vet:platformId 'onex-1' ; vet:effectiveFrom ?d }")
     assert dates == [{"d": "2022-05-16"}]
 
 
 def test_a_second_batch_for_one_certificate_is_a_conflict(tmp_path: Path) -> None:
     other = list(GOOD[1])
     other[5] = "2"
-    result = _build(_write_csv(tmp_path / "c.csv", [GOOD[0], other]))
+    result = build(KIND, write_csv(tmp_path / "c.csv", HEADER, [GOOD[0], other]))
     assert [(r.line, r.other_line, r.values) for r in result.rejections] == [(3, 2, ("1", "2"))]
-    assert validate_store(_store(result)) == []
+    assert validate_store(store_of(result)) == []
 
 
 def test_two_issuers_of_one_certificate_are_both_kept_and_reported(tmp_path: Path) -> None:
     other = list(GOOD[1])
     other[2] = "北京博导前程信息技术股份有限公司"
-    result = _build(_write_csv(tmp_path / "c.csv", [GOOD[0], other, GOOD[2]]))
+    result = build(KIND, write_csv(tmp_path / "c.csv", HEADER, [GOOD[0], other, GOOD[2]]))
     assert [(r.line, r.other_line, r.key) for r in result.rejections] == [(3, 2, "Web前端开发职业技能等级证书")]
     assert result.rejections[0].values == ("工业和信息化部教育与考试中心", "北京博导前程信息技术股份有限公司")
-    store = _store(result)
+    store = store_of(result)
     issuers = store.select("""SELECT ?o WHERE { ?c skos:prefLabel 'Web前端开发职业技能等级证书'@zh ;
         vet:issuedBy/skos:prefLabel ?o }""")
-    assert len(issuers) == 2 and _count(store, "CertificateLevel") == 3
+    assert len(issuers) == 2 and class_count(store, "CertificateLevel") == 3
     assert validate_store(store) == []
 
 
 def test_chinese_headers_are_accepted(tmp_path: Path) -> None:
     header = ["批次", "序号", "培训评价组织", "证书名称", "等级"]
     rows = [["1", "3", "北京中物联物流采购培训中心", "物流管理职业技能等级证书", "初级"]]
-    result = _build(_write_csv(tmp_path / "c.csv", rows, header))
+    result = build(KIND, write_csv(tmp_path / "c.csv", header, rows))
     assert result.rejections == [] and result.counts == {
         "certificates": 1, "certificate_levels": 1, "organizations": 1}
     assert choose_ingestor(tmp_path / "c.csv").kind == "certificates"
 
 
 def test_missing_columns_are_an_error_listing_the_expected_ones(tmp_path: Path) -> None:
-    path = _write_csv(tmp_path / "c.csv", [row[:2] for row in GOOD], header=HEADER[:2])
-    with pytest.raises(SourceError) as raised:
-        load_table(path, KIND)
-    message = str(raised.value)
+    message = load_error(KIND, write_csv(tmp_path / "c.csv", HEADER[:2], [row[:2] for row in GOOD]))
     assert "c.csv:1" in message and "missing column(s) issuing_org_培训评价组织" in message
     assert "expected: certificate_name, issuing_org_培训评价组织, level (optional)" in message
-
-
-def test_csv_xlsx_and_json_lines_give_the_same_triples(tmp_path: Path) -> None:
-    import openpyxl
-
-    expected = {str(t) for t in _build(_write_csv(tmp_path / "c.csv", GOOD)).triples}
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(HEADER)
-    for row in GOOD:
-        sheet.append([int(cell) if cell.isdigit() else cell for cell in row])
-    book.save(tmp_path / "c.xlsx")
-    with (tmp_path / "c.jsonl").open("w", encoding="utf-8") as handle:
-        for row in GOOD:
-            handle.write(json.dumps(dict(zip(HEADER, row)), ensure_ascii=False) + "\n")
-    assert choose_ingestor(tmp_path / "c.xlsx").kind == "certificates"
-    assert {str(t) for t in _build(tmp_path / "c.xlsx").triples} == expected
-    assert choose_ingestor(tmp_path / "c.jsonl").kind == "certificates"
-    not_line = lambda triples: {str(t) for t in triples if t[1].value != VET_LINE}  # noqa: E731
-    assert not_line(_build(tmp_path / "c.jsonl").triples) == not_line(_build(tmp_path / "c.csv").triples)
 
 
 def test_both_real_files_are_detected_as_certificates() -> None:
@@ -275,10 +223,10 @@ def test_both_real_files_are_detected_as_certificates() -> None:
 
 
 def test_the_corpus_sample_loads_without_rejections_and_validates() -> None:
-    result = _build(ROOT / "corpus" / "catalogues" / "certificates.csv")
+    result = build(KIND, ROOT / "corpus" / "catalogues" / "certificates.csv")
     assert result.rejections == []
     assert result.counts == {"certificates": 20, "certificate_levels": 27, "organizations": 19}
-    store = _store(result)
+    store = store_of(result)
     assert _labels(store, "网店运营推广职业技能等级证书") == {"网店运营推广"}
     assert validate_store(store) == []
 
@@ -287,6 +235,6 @@ def test_a_bad_seq_in_the_batches_layout_is_rejected(tmp_path: Path) -> None:
     header = ["batch", "seq", "issuing_org_培训评价组织", "certificate_name"]
     rows = [["2", "7", "济南阳光大姐服务有限责任公司", "母婴护理职业技能等级证书"],
             ["2", "八", "北京新大陆时代教育科技有限公司", "传感网应用开发职业技能等级证书"]]
-    result = _build(_write_csv(tmp_path / "c.csv", rows, header))
+    result = build(KIND, write_csv(tmp_path / "c.csv", header, rows))
     assert [(r.line, "bad seq '八'" in r.reason) for r in result.rejections] == [(3, True)]
     assert result.counts == {"certificates": 1, "certificate_levels": 0, "organizations": 1}

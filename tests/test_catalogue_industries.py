@@ -1,28 +1,22 @@
-"""GB/T 4754-2017 industries: four levels, broader from the codes, rejected rows, the 374 duplicate, formats."""
+"""GB/T 4754-2017 industries: four levels, broader from the codes, rejected rows, the 374 duplicate."""
 
 from __future__ import annotations
 
 import csv
-import json
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pyoxigraph import NamedNode
 
 from ingest.catalogues import majors, occupations
-from ingest.catalogues.base import load_table
 from ingest.catalogues.industries import KIND
 from ingest.registry import ParseResult, choose_ingestor
-from kg.errors import SourceError
 from kg.store.oxigraph import OxigraphStore
 from kg.validate import validate_store
+from tests.catalogue_helpers import build, load_error, store_of, triple_strings, write_csv
 from tests.conftest import ROOT, require_shared
-from tests.test_store import _record
 
-VET_LINE = "https://w3id.org/vetgraph/ontology#line"
-SOURCE = NamedNode("https://w3id.org/vetgraph/source/test")
 CORPUS = ROOT / "corpus" / "catalogues" / "industries.csv"
 HEADER = ["level", "level_name", "code", "name", "section", "division", "group", "class", "description"]
 GOOD = [
@@ -36,24 +30,6 @@ LEVEL_COUNTS = """SELECT ?level (COUNT(?i) AS ?n) WHERE { ?i a vet:Industry ; ve
                   GROUP BY ?level"""
 
 
-def _write_csv(path: Path, rows: list[list[str]], header: list[str] = HEADER) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
-
-
-def _build(path: Path) -> ParseResult:
-    return KIND.build(load_table(path, KIND), SOURCE)
-
-
-def _store(result: ParseResult) -> OxigraphStore:
-    store = OxigraphStore()
-    store.commit_source(_record("/industries.csv", "1" * 64), result.triples)
-    return store
-
-
 def _broader(store: OxigraphStore, code: str) -> list[str]:
     rows = store.select(f"SELECT ?code WHERE {{ ?i skos:notation '{code}' ; a vet:Industry ; skos:broader ?b . "
                         f"?b skos:notation ?code }}")
@@ -62,8 +38,8 @@ def _broader(store: OxigraphStore, code: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def real() -> tuple[ParseResult, OxigraphStore]:
-    result = _build(require_shared("catalogs", "industries_gbt4754_2017.csv"))
-    return result, _store(result)
+    result = build(KIND, require_shared("catalogs", "industries_gbt4754_2017.csv"))
+    return result, store_of(result)
 
 
 def test_the_real_standard_gives_1771_industries_at_four_levels(real: tuple[ParseResult, OxigraphStore]) -> None:
@@ -139,7 +115,7 @@ def test_the_real_standard_conforms_to_the_shapes_with_definitions_and_provenanc
 ])
 def test_a_malformed_row_is_rejected_with_its_line_while_good_rows_load(
         row: list[str], reason: str, tmp_path: Path) -> None:
-    result = _build(_write_csv(tmp_path / "i.csv", [GOOD[0], row]))
+    result = build(KIND, write_csv(tmp_path / "i.csv", HEADER, [GOOD[0], row]))
     assert [r.line for r in result.rejections] == [3]
     assert reason in result.rejections[0].reason
     assert result.counts["industries"] == 1
@@ -147,7 +123,7 @@ def test_a_malformed_row_is_rejected_with_its_line_while_good_rows_load(
 
 def test_children_of_a_rejected_row_are_rejected_saying_so(tmp_path: Path) -> None:
     nameless = ["2", "大类", "36", "", "C", "36", "", "", ""]
-    result = _build(_write_csv(tmp_path / "i.csv", [GOOD[0], nameless, *GOOD[2:]]))
+    result = build(KIND, write_csv(tmp_path / "i.csv", HEADER, [GOOD[0], nameless, *GOOD[2:]]))
     assert [(r.line, r.reason) for r in result.rejections] == [
         (3, "empty name"), (4, "its 大类 36 was rejected (line 3)"), (5, "its 中类 361 was rejected (line 4)"),
         (6, "its 大类 36 was rejected (line 3)")]
@@ -156,68 +132,43 @@ def test_children_of_a_rejected_row_are_rejected_saying_so(tmp_path: Path) -> No
 
 def test_a_section_mismatch_with_the_division_is_rejected(tmp_path: Path) -> None:
     other_section = ["3", "中类", "361", "汽车整车制造", "D", "36", "361", "", ""]
-    result = _build(_write_csv(tmp_path / "i.csv", [*GOOD[:2], ["1", "门类", "D", "电力", "D", "", "", "", ""],
-                                                    other_section]))
+    rows = [*GOOD[:2], ["1", "门类", "D", "电力", "D", "", "", "", ""], other_section]
+    result = build(KIND, write_csv(tmp_path / "i.csv", HEADER, rows))
     assert [r.line for r in result.rejections] == [5]
     assert "says section D, its 大类 36 is in section C" in result.rejections[0].reason
 
 
 def test_a_conflicting_duplicate_is_reported_and_an_identical_one_is_not(tmp_path: Path) -> None:
     renamed = ["3", "中类", "361", "整车制造", "C", "36", "361", "", ""]
-    result = _build(_write_csv(tmp_path / "i.csv", [*GOOD[:3], renamed, GOOD[2]]))
+    result = build(KIND, write_csv(tmp_path / "i.csv", HEADER, [*GOOD[:3], renamed, GOOD[2]]))
     assert [(r.line, r.other_line, r.key, r.values) for r in result.rejections] == [
         (5, 4, "361", ("汽车整车制造", "整车制造"))]
     assert result.counts["industries"] == 3
 
 
 def test_missing_columns_are_an_error_listing_the_expected_ones(tmp_path: Path) -> None:
-    path = _write_csv(tmp_path / "i.csv", [row[1:4] for row in GOOD], header=HEADER[1:4])
-    with pytest.raises(SourceError) as raised:
-        load_table(path, KIND)
-    message = str(raised.value)
+    message = load_error(KIND, write_csv(tmp_path / "i.csv", HEADER[1:4], [row[1:4] for row in GOOD]))
     assert "i.csv:1" in message and "missing column(s) section" in message
     assert "expected: level_name, code, name, section" in message
 
 
 def test_chinese_headers_are_accepted(tmp_path: Path) -> None:
     chinese = ["层级序号", "层级", "代码", "名称", "门类", "大类", "中类", "小类", "说明"]
-    english = {str(t) for t in _build(_write_csv(tmp_path / "en.csv", GOOD)).triples}
-    assert {str(t) for t in _build(_write_csv(tmp_path / "zh.csv", GOOD, header=chinese)).triples} == english
-
-
-def test_csv_xlsx_and_json_lines_give_the_same_triples(tmp_path: Path) -> None:
-    import openpyxl
-
-    expected = {str(t) for t in _build(_write_csv(tmp_path / "i.csv", GOOD)).triples}
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(HEADER)
-    for row in GOOD:
-        sheet.append(row)
-    book.save(tmp_path / "i.xlsx")
-    with (tmp_path / "i.jsonl").open("w", encoding="utf-8") as handle:
-        for row in GOOD:
-            handle.write(json.dumps(dict(zip(HEADER, row)), ensure_ascii=False) + "\n")
-    assert choose_ingestor(tmp_path / "i.xlsx").kind == "industries"
-    assert {str(t) for t in _build(tmp_path / "i.xlsx").triples} == expected
-    assert choose_ingestor(tmp_path / "i.jsonl").kind == "industries"
-    jsonl = _build(tmp_path / "i.jsonl").triples
-    not_line = lambda triples: {str(t) for t in triples if t[1].value != VET_LINE}  # noqa: E731
-    assert not_line(jsonl) == not_line(_build(tmp_path / "i.csv").triples)
-    assert {int(t[2].value) for t in jsonl if t[1].value == VET_LINE} == {1, 2, 3, 4, 5}
+    english = triple_strings(build(KIND, write_csv(tmp_path / "en.csv", HEADER, GOOD)).triples)
+    assert triple_strings(build(KIND, write_csv(tmp_path / "zh.csv", chinese, GOOD)).triples) == english
 
 
 def test_the_header_tells_industries_from_the_other_catalogues(tmp_path: Path) -> None:
-    assert choose_ingestor(_write_csv(tmp_path / "anything.csv", GOOD)).kind == "industries"
+    assert choose_ingestor(write_csv(tmp_path / "anything.csv", HEADER, GOOD)).kind == "industries"
     assert KIND.matches(HEADER)
     assert not majors.KIND.matches(HEADER) and not occupations.KIND.matches(HEADER)
 
 
 def test_the_corpus_sample_ingests_without_rejections_and_conforms() -> None:
-    result = _build(CORPUS)
+    result = build(KIND, CORPUS)
     assert result.rejections == []
     assert 0 < result.counts["industries"] <= 40
-    store = _store(result)
+    store = store_of(result)
     orphans = store.select("""SELECT ?i WHERE { ?i a vet:Industry ; vet:industryLevel ?level
         FILTER(?level != '门类') FILTER NOT EXISTS { ?i skos:broader ?b . ?b a vet:Industry } }""")
     assert orphans == []
@@ -227,7 +178,7 @@ def test_the_corpus_sample_ingests_without_rejections_and_conforms() -> None:
 
 
 def test_ingesting_twice_gives_the_same_triples() -> None:
-    assert {str(t) for t in _build(CORPUS).triples} == {str(t) for t in _build(CORPUS).triples}
+    assert triple_strings(build(KIND, CORPUS).triples) == triple_strings(build(KIND, CORPUS).triples)
 
 
 @settings(max_examples=40, deadline=None)
@@ -238,7 +189,7 @@ def test_any_subset_of_rows_gives_a_closed_hierarchy(
     with CORPUS.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))[1:]
     chosen = [row for row, kept in zip(rows, keep) if kept]
-    result = _build(_write_csv(tmp_path_factory.mktemp("subset") / "i.csv", chosen))
+    result = build(KIND, write_csv(tmp_path_factory.mktemp("subset") / "i.csv", HEADER, chosen))
     assert result.counts["industries"] + len(result.rejections) == len(chosen)
     nodes = {t[0].value for t in result.triples if t[1].value.endswith("#industryLevel")}
     parents = {t[2].value for t in result.triples if t[1].value.endswith("core#broader")}

@@ -1,25 +1,17 @@
-"""The major catalogue: levels, hierarchy, flags, rejected rows, duplicates, CSV = XLSX = JSON Lines."""
+"""The major catalogue: levels, hierarchy, flags, rejected rows, duplicates (formats: test_catalogue_formats)."""
 
 from __future__ import annotations
 
-import csv
-import json
 from pathlib import Path
 
 import pytest
-from pyoxigraph import NamedNode
 
-from ingest.catalogues.base import load_table
 from ingest.catalogues.majors import KIND
 from ingest.registry import choose_ingestor
-from kg.errors import SourceError
-from kg.store.oxigraph import OxigraphStore
 from kg.validate import validate_store
+from tests.catalogue_helpers import build, class_count, load_error, store_of, with_changes, write_csv
 from tests.conftest import require_shared
-from tests.test_store import _record
 
-VET_LINE = "https://w3id.org/vetgraph/ontology#line"
-SOURCE = NamedNode("https://w3id.org/vetgraph/source/test")
 HEADER = ["level", "level_zh", "code", "name", "dalei_code", "dalei_name_derived", "class_code", "class_name",
           "in_2021_catalog_docx_parse", "in_2025_additions_list", "in_chsi_2025_12", "src_voced"]
 GOOD = [
@@ -32,31 +24,11 @@ GOOD = [
 ]
 
 
-def _write_csv(path: Path, rows: list[list[str]], header: list[str] = HEADER) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
-
-
-def _store(result) -> OxigraphStore:
-    store = OxigraphStore()
-    store.commit_source(_record("/majors.csv", "1" * 64), result.triples)
-    return store
-
-
-def _build(path: Path):
-    return KIND.build(load_table(path, KIND), SOURCE)
-
-
 def test_the_real_catalogue_gives_1438_majors_with_their_hierarchy() -> None:
-    result = _build(require_shared("catalogs", "majors_vocational.csv"))
+    result = build(KIND, require_shared("catalogs", "majors_vocational.csv"))
     assert result.rejections == []
-    store = _store(result)
-    counts = {r["c"]: int(r["n"]) for r in store.select(
-        "SELECT ?c (COUNT(?m) AS ?n) WHERE { ?m a ?c } GROUP BY ?c")}
-    assert counts["https://w3id.org/vetgraph/ontology#Major"] == 1438
+    store = store_of(result)
+    assert class_count(store, "Major") == 1438
     levels = {r["l"]: int(r["n"]) for r in store.select(
         "SELECT ?l (COUNT(?m) AS ?n) WHERE { ?m a vet:Major ; vet:level ?l } GROUP BY ?l")}
     assert levels == {"中职": 344, "高职专科": 798, "职教本科": 296}
@@ -69,7 +41,7 @@ def test_the_real_catalogue_gives_1438_majors_with_their_hierarchy() -> None:
 
 
 def test_flags_and_schemes_are_kept(tmp_path: Path) -> None:
-    store = _store(_build(_write_csv(tmp_path / "m.csv", GOOD)))
+    store = store_of(build(KIND, write_csv(tmp_path / "m.csv", HEADER, GOOD)))
     rows = store.select("""SELECT ?in2021 ?added ?chsi ?scheme WHERE {
         ?m skos:notation '460702' ; vet:inCatalogue2021 ?in2021 ; vet:laterAddition ?added ;
            vet:listedByChsi2025 ?chsi ; skos:inScheme ?scheme }""")
@@ -87,10 +59,8 @@ def test_flags_and_schemes_are_kept(tmp_path: Path) -> None:
 ])
 def test_a_malformed_row_is_rejected_with_its_line_while_good_rows_load(
         change: dict[int, str], reason: str, tmp_path: Path) -> None:
-    bad = list(GOOD[0])
-    for index, value in change.items():
-        bad[index] = value
-    result = _build(_write_csv(tmp_path / "m.csv", [GOOD[1], bad, GOOD[2]]))
+    bad = with_changes(GOOD[0], change)
+    result = build(KIND, write_csv(tmp_path / "m.csv", HEADER, [GOOD[1], bad, GOOD[2]]))
     assert [(r.line, reason in r.reason) for r in result.rejections] == [(3, True)]
     assert result.counts["majors"] == 2
 
@@ -98,45 +68,19 @@ def test_a_malformed_row_is_rejected_with_its_line_while_good_rows_load(
 def test_a_conflicting_duplicate_is_reported_with_both_lines_and_values(tmp_path: Path) -> None:
     renamed = list(GOOD[0])
     renamed[3] = "新能源汽车工程技术"
-    result = _build(_write_csv(tmp_path / "m.csv", [GOOD[0], GOOD[1], renamed, GOOD[0]]))
+    result = build(KIND, write_csv(tmp_path / "m.csv", HEADER, [GOOD[0], GOOD[1], renamed, GOOD[0]]))
     assert len(result.rejections) == 1  # the identical repeat on line 5 is not a conflict
     duplicate = result.rejections[0]
     assert (duplicate.line, duplicate.other_line, duplicate.key) == (4, 2, "460702")
     assert duplicate.values == ("新能源汽车技术", "新能源汽车工程技术")
-    labels = _store(result).select("SELECT ?l WHERE { ?m skos:notation '460702' ; skos:prefLabel ?l }")
+    labels = store_of(result).select("SELECT ?l WHERE { ?m skos:notation '460702' ; skos:prefLabel ?l }")
     assert labels == [{"l": "新能源汽车技术"}]
 
 
 def test_missing_columns_are_an_error_listing_the_expected_ones(tmp_path: Path) -> None:
-    path = _write_csv(tmp_path / "m.csv", [row[:3] for row in GOOD], header=HEADER[:3])
-    with pytest.raises(SourceError) as raised:
-        load_table(path, KIND)
-    message = str(raised.value)
+    message = load_error(KIND, write_csv(tmp_path / "m.csv", HEADER[:3], [row[:3] for row in GOOD]))
     assert "m.csv:1" in message and "missing column(s) name" in message and "expected: level, code, name" in message
 
 
-def test_csv_xlsx_and_json_lines_give_the_same_triples(tmp_path: Path) -> None:
-    import openpyxl
-
-    expected = {str(t) for t in _build(_write_csv(tmp_path / "m.csv", GOOD)).triples}
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(HEADER)
-    for row in GOOD:
-        sheet.append(row)
-    book.save(tmp_path / "m.xlsx")
-    with (tmp_path / "m.jsonl").open("w", encoding="utf-8") as handle:
-        for row in GOOD:
-            handle.write(json.dumps(dict(zip(HEADER, row)), ensure_ascii=False) + "\n")
-    assert choose_ingestor(tmp_path / "m.xlsx").kind == "majors"
-    assert {str(t) for t in _build(tmp_path / "m.xlsx").triples} == expected
-    # JSON Lines has no header line: each object's line is its own physical line.
-    assert choose_ingestor(tmp_path / "m.jsonl").kind == "majors"
-    jsonl = _build(tmp_path / "m.jsonl").triples
-    not_line = lambda triples: {str(t) for t in triples if t[1].value != VET_LINE}  # noqa: E731
-    assert not_line(jsonl) == not_line(_build(tmp_path / "m.csv").triples)
-    assert {int(t[2].value) for t in jsonl if t[1].value == VET_LINE} == {1, 2, 3}
-
-
 def test_the_kind_is_chosen_from_the_header(tmp_path: Path) -> None:
-    assert choose_ingestor(_write_csv(tmp_path / "anything.csv", GOOD)).kind == "majors"
+    assert choose_ingestor(write_csv(tmp_path / "anything.csv", HEADER, GOOD)).kind == "majors"

@@ -1,26 +1,20 @@
-"""职业分类大典 2022: occupations under 大/中/小类 groups, L/S markers, group-name conflicts, formats."""
+"""职业分类大典 2022: occupations under 大/中/小类 groups, L/S markers, group-name conflicts."""
 
 from __future__ import annotations
 
 import csv
-import json
 from pathlib import Path
 
 import pytest
-from pyoxigraph import NamedNode
 
 from ingest.catalogues import industries, majors
-from ingest.catalogues.base import load_table
 from ingest.catalogues.occupations import KIND
 from ingest.registry import ParseResult, choose_ingestor
-from kg.errors import SourceError
 from kg.store.oxigraph import OxigraphStore
 from kg.validate import validate_store
+from tests.catalogue_helpers import build, load_error, store_of, triple_strings, write_csv
 from tests.conftest import ROOT, require_shared
-from tests.test_store import _record
 
-VET_LINE = "https://w3id.org/vetgraph/ontology#line"
-SOURCE = NamedNode("https://w3id.org/vetgraph/source/test")
 CORPUS = ROOT / "corpus" / "catalogues" / "occupations.csv"
 HEADER = ["occupation_code", "occupation_name", "major_category_code", "major_category_name",
           "middle_category_code", "middle_category_name", "minor_category_code", "minor_category_name",
@@ -39,24 +33,6 @@ GOOD = [
 CODE, NAME, MIDDLE, MINOR, MINOR_NAME, MARKERS, FIXED = 0, 1, 4, 6, 7, 10, 15
 
 
-def _write_csv(path: Path, rows: list[list[str]], header: list[str] = HEADER) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
-
-
-def _build(path: Path) -> ParseResult:
-    return KIND.build(load_table(path, KIND), SOURCE)
-
-
-def _store(result: ParseResult) -> OxigraphStore:
-    store = OxigraphStore()
-    store.commit_source(_record("/occupations.csv", "2" * 64), result.triples)
-    return store
-
-
 def _changed(row: list[str], **changes: str) -> list[str]:
     positions = {"code": CODE, "name": NAME, "middle": MIDDLE, "minor": MINOR, "minor_name": MINOR_NAME,
                  "markers": MARKERS, "fixed": FIXED}
@@ -69,8 +45,8 @@ def _changed(row: list[str], **changes: str) -> list[str]:
 @pytest.fixture(scope="module")
 def real() -> tuple[Path, ParseResult, OxigraphStore]:
     path = require_shared("catalogs", "occupations_dadian_2022.csv")
-    result = _build(path)
-    return path, result, _store(result)
+    result = build(KIND, path)
+    return path, result, store_of(result)
 
 
 def test_the_real_dictionary_gives_1671_occupations_in_464_groups(
@@ -146,7 +122,7 @@ def test_the_real_dictionary_conforms_with_details_and_provenance(
     ("", False, False),
 ])
 def test_markers_become_flags_and_keep_their_text(markers: str, green: bool, digital: bool, tmp_path: Path) -> None:
-    store = _store(_build(_write_csv(tmp_path / "o.csv", [_changed(GOOD[0], markers=markers)])))
+    store = store_of(build(KIND, write_csv(tmp_path / "o.csv", HEADER, [_changed(GOOD[0], markers=markers)])))
     flags = store.select("""SELECT ?green ?digital ?text WHERE { ?o skos:notation '6-31-07-01'
         OPTIONAL { ?o vet:greenMarker ?green } OPTIONAL { ?o vet:digitalMarker ?digital }
         OPTIONAL { ?o vet:markerText ?text } }""")
@@ -166,7 +142,7 @@ def test_markers_become_flags_and_keep_their_text(markers: str, green: bool, dig
 ])
 def test_a_malformed_row_is_rejected_with_its_line_while_good_rows_load(
         changes: dict[str, str], reason: str, tmp_path: Path) -> None:
-    result = _build(_write_csv(tmp_path / "o.csv", [GOOD[2], _changed(GOOD[0], **changes), GOOD[1]]))
+    result = build(KIND, write_csv(tmp_path / "o.csv", HEADER, [GOOD[2], _changed(GOOD[0], **changes), GOOD[1]]))
     assert [r.line for r in result.rejections] == [3]
     assert reason in result.rejections[0].reason
     assert result.counts["occupations"] == 2
@@ -174,7 +150,7 @@ def test_a_malformed_row_is_rejected_with_its_line_while_good_rows_load(
 
 def test_a_conflicting_duplicate_occupation_is_reported_and_an_identical_one_is_not(tmp_path: Path) -> None:
     renamed = _changed(GOOD[0], name="机器人运维员")
-    result = _build(_write_csv(tmp_path / "o.csv", [GOOD[0], GOOD[1], renamed, GOOD[0]]))
+    result = build(KIND, write_csv(tmp_path / "o.csv", HEADER, [GOOD[0], GOOD[1], renamed, GOOD[0]]))
     assert [(r.line, r.other_line, r.key, r.values) for r in result.rejections] == [
         (4, 2, "6-31-07-01", ("工业机器人系统运维员", "机器人运维员"))]
     assert result.counts["occupations"] == 2
@@ -182,10 +158,10 @@ def test_a_conflicting_duplicate_occupation_is_reported_and_an_identical_one_is_
 
 def test_a_group_name_conflict_is_reported_but_the_occupation_is_kept(tmp_path: Path) -> None:
     renamed_group = _changed(GOOD[1], minor_name="机器人操作人员")
-    result = _build(_write_csv(tmp_path / "o.csv", [GOOD[0], renamed_group]))
+    result = build(KIND, write_csv(tmp_path / "o.csv", HEADER, [GOOD[0], renamed_group]))
     assert [(r.line, r.other_line, r.key, r.values) for r in result.rejections] == [
         (3, 2, "6-31-07", ("工业机器人操作运维人员", "机器人操作人员"))]
-    store = _store(result)
+    store = store_of(result)
     under = store.select(
         "SELECT ?code WHERE { ?o skos:broader ?g ; skos:notation ?code . ?g skos:notation '6-31-07' }")
     assert sorted(row["code"] for row in under) == ["6-31-07-01", "6-31-07-05"]
@@ -196,16 +172,13 @@ def test_a_group_name_conflict_is_reported_but_the_occupation_is_kept(tmp_path: 
 
 def test_the_raw_major_name_is_used_when_there_is_no_fixed_one(tmp_path: Path) -> None:
     rows = [row[:FIXED] for row in GOOD]
-    store = _store(_build(_write_csv(tmp_path / "o.csv", rows, header=HEADER[:FIXED])))
+    store = store_of(build(KIND, write_csv(tmp_path / "o.csv", HEADER[:FIXED], rows)))
     assert store.select("SELECT ?l WHERE { ?g skos:notation '4' ; skos:prefLabel ?l }") == [
         {"l": "社会生产服务和生活服务人员"}]
 
 
 def test_missing_columns_are_an_error_listing_the_expected_ones(tmp_path: Path) -> None:
-    path = _write_csv(tmp_path / "o.csv", [row[:2] for row in GOOD], header=HEADER[:2])
-    with pytest.raises(SourceError) as raised:
-        load_table(path, KIND)
-    message = str(raised.value)
+    message = load_error(KIND, write_csv(tmp_path / "o.csv", HEADER[:2], [row[:2] for row in GOOD]))
     assert "o.csv:1" in message and "missing column(s) major_category_code" in message
     assert "expected: occupation_code, occupation_name, major_category_code" in message
 
@@ -214,43 +187,21 @@ def test_chinese_headers_are_accepted(tmp_path: Path) -> None:
     chinese = ["职业编码", "职业名称", "大类代码", "大类名称", "中类代码", "中类名称", "小类代码", "小类名称",
                "定义", "包含工种", "标识", "版本"]
     rows = [row[:12] for row in GOOD]
-    english = {str(t) for t in _build(_write_csv(tmp_path / "en.csv", rows, header=HEADER[:12])).triples}
-    assert {str(t) for t in _build(_write_csv(tmp_path / "zh.csv", rows, header=chinese)).triples} == english
-
-
-def test_csv_xlsx_and_json_lines_give_the_same_triples(tmp_path: Path) -> None:
-    import openpyxl
-
-    expected = {str(t) for t in _build(_write_csv(tmp_path / "o.csv", GOOD)).triples}
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(HEADER)
-    for row in GOOD:
-        sheet.append(row)
-    book.save(tmp_path / "o.xlsx")
-    with (tmp_path / "o.jsonl").open("w", encoding="utf-8") as handle:
-        for row in GOOD:
-            handle.write(json.dumps(dict(zip(HEADER, row)), ensure_ascii=False) + "\n")
-    assert choose_ingestor(tmp_path / "o.xlsx").kind == "occupations"
-    assert {str(t) for t in _build(tmp_path / "o.xlsx").triples} == expected
-    assert choose_ingestor(tmp_path / "o.jsonl").kind == "occupations"
-    jsonl = _build(tmp_path / "o.jsonl").triples
-    not_line = lambda triples: {str(t) for t in triples if t[1].value != VET_LINE}  # noqa: E731
-    assert not_line(jsonl) == not_line(_build(tmp_path / "o.csv").triples)
-    assert {int(t[2].value) for t in jsonl if t[1].value == VET_LINE} == {1, 2, 3}
+    english = triple_strings(build(KIND, write_csv(tmp_path / "en.csv", HEADER[:12], rows)).triples)
+    assert triple_strings(build(KIND, write_csv(tmp_path / "zh.csv", chinese, rows)).triples) == english
 
 
 def test_the_header_tells_occupations_from_the_other_catalogues(tmp_path: Path) -> None:
-    assert choose_ingestor(_write_csv(tmp_path / "anything.csv", GOOD)).kind == "occupations"
+    assert choose_ingestor(write_csv(tmp_path / "anything.csv", HEADER, GOOD)).kind == "occupations"
     assert KIND.matches(HEADER)
     assert not majors.KIND.matches(HEADER) and not industries.KIND.matches(HEADER)
 
 
 def test_the_corpus_sample_ingests_without_rejections_and_conforms() -> None:
-    result = _build(CORPUS)
+    result = build(KIND, CORPUS)
     assert result.rejections == []
     assert 0 < result.counts["occupations"] <= 40
-    store = _store(result)
+    store = store_of(result)
     for code, name in (("4-12-01-01", "汽车维修工"), ("6-31-07-03", "工业机器人系统操作员"),
                        ("2-02-38-03", "大数据工程技术人员"), ("4-01-06-01", "电子商务师"), ("4-07-04-01", "导游"),
                        ("4-10-01-05", "养老护理员")):

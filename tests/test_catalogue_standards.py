@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import json
 from pathlib import Path
 
 import pytest
@@ -11,12 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyoxigraph import NamedNode
 
-from ingest.catalogues.base import load_table
 from ingest.catalogues.standards import COURSES_KIND, OCCUPATIONS_KIND
 from ingest.catalogues.standards_courses import name_quality
 from ingest.catalogues.standards_occupations import strip_markers
-from ingest.registry import ParseResult, choose_ingestor
-from kg.errors import SourceError
+from ingest.registry import choose_ingestor
 from kg.pipeline import IngestReport, ingest
 from kg.rdf import RDF_TYPE, Triple, string, term, vet, zh
 from kg.resolve import derived_graph
@@ -25,11 +21,11 @@ from kg.store.home import Home
 from kg.store.manifest import source_iri
 from kg.store.oxigraph import OxigraphStore
 from kg.validate import validate_store
+from tests.catalogue_helpers import (build, class_counts, load_error, store_of, triple_strings, with_changes,
+                                     write_csv)
 from tests.conftest import ROOT, require_shared
 from tests.test_store import _record
 
-VET = "https://w3id.org/vetgraph/ontology#"
-SOURCE = NamedNode("https://w3id.org/vetgraph/source/test")
 CORPUS = ROOT / "corpus" / "catalogues"
 COURSE_HEADER = ["source_pdf", "level", "level_zh", "major_code", "major_name", "course_seq", "course_name"]
 OCCUPATION_HEADER = ["major_level", "major_code", "major_name", "occupation_code", "occupation_name",
@@ -46,43 +42,15 @@ COURSE_ORDER = """SELECT ?name ?p WHERE {
     ?c vet:position ?p ; skos:prefLabel ?name } ORDER BY ?p"""
 
 
-def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
-
-
-def _courses(path: Path) -> ParseResult:
-    return COURSES_KIND.build(load_table(path, COURSES_KIND), SOURCE)
-
-
-def _occupations(path: Path) -> ParseResult:
-    return OCCUPATIONS_KIND.build(load_table(path, OCCUPATIONS_KIND), SOURCE)
-
-
-def _store(*results: ParseResult) -> OxigraphStore:
-    store = OxigraphStore()
-    for n, result in enumerate(results):
-        store.commit_source(_record(f"/standards-{n}.csv", str(n) * 64), result.triples)
-    return store
-
-
-def _classes(store: OxigraphStore) -> dict[str, int]:
-    rows = store.select("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c")
-    return {r["c"].removeprefix(VET): int(r["n"]) for r in rows}
-
-
 # -- course lists ---------------------------------------------------------------------------------
 
 def test_the_real_course_lists_give_717_standards_and_15960_courses_with_flags_reported() -> None:
-    result = _courses(require_shared("standards", "teaching_standards_2025_major_courses.csv"))
+    result = build(COURSES_KIND, require_shared("standards", "teaching_standards_2025_major_courses.csv"))
     assert result.counts == {"teaching_standards": 717, "courses": 15960, "fragment": 565, "truncated": 89}
     assert len(result.rejections) == 565 + 89  # one note per flagged course, nothing refused
     assert all("kept, flagged" in r.reason for r in result.rejections)
-    store = _store(result)
-    classes = _classes(store)
+    store = store_of(result)
+    classes = class_counts(store)
     assert (classes["TeachingStandard"], classes["Course"]) == (717, 15960)
     flagged = {r["q"]: int(r["n"]) for r in store.select(
         "SELECT ?q (COUNT(?c) AS ?n) WHERE { ?c vet:parseQuality ?q } GROUP BY ?q")}
@@ -96,7 +64,7 @@ def test_the_real_course_lists_give_717_standards_and_15960_courses_with_flags_r
 
 
 def test_a_standard_names_its_major_level_and_every_source_pdf() -> None:
-    store = _store(_courses(require_shared("standards", "teaching_standards_2025_major_courses.csv")))
+    store = store_of(build(COURSES_KIND, require_shared("standards", "teaching_standards_2025_major_courses.csv")))
     rows = store.select("""SELECT ?label ?level ?pdf WHERE {
         <https://w3id.org/vetgraph/id/teaching-standard/voc_associate/510205> rdfs:label ?label ;
             vet:level ?level ; vet:sourceDocument ?pdf ; vet:forMajor <https://w3id.org/vetgraph/id/major/510205> }""")
@@ -154,12 +122,13 @@ def test_positions_keep_the_first_of_a_repeat_and_a_second_pdf_only_appends(tmp_
     rows = [[PDF, *EV, "2", "新能源汽车构造"], [PDF, *EV, "1", "汽车文化"], [PDF, *EV, "3", "汽车文化"],
             [PDF, *EV, "4", "新能源汽车充电技术"],
             [second, *EV, "1", "汽车文化"], [second, *EV, "2", "燃料电池汽车技术"], [second, *EV, "3", "新能源汽车构造"]]
-    result = _courses(_write_csv(tmp_path / "c.csv", COURSE_HEADER, rows))
-    ordered = _store(result).select(COURSE_ORDER % "460702")
+    result = build(COURSES_KIND, write_csv(tmp_path / "c.csv", COURSE_HEADER, rows))
+    ordered = store_of(result).select(COURSE_ORDER % "460702")
     assert [(r["name"], int(r["p"])) for r in ordered] == [
         ("汽车文化", 1), ("新能源汽车构造", 2), ("新能源汽车充电技术", 3), ("燃料电池汽车技术", 4)]
     assert result.counts["courses"] == 4 and result.rejections == []
-    first = _store(result).select('SELECT ?line WHERE { ?c a vet:Course ; skos:prefLabel "汽车文化"@zh ; vet:line ?line }')
+    first = store_of(result).select(
+        'SELECT ?line WHERE { ?c a vet:Course ; skos:prefLabel "汽车文化"@zh ; vet:line ?line }')
     assert first == [{"line": "3"}]  # its first row, not the repeat on line 4 nor the second PDF's
 
 
@@ -171,25 +140,23 @@ def test_positions_keep_the_first_of_a_repeat_and_a_second_pdf_only_appends(tmp_
     ({4: ""}, "empty major name"),
 ])
 def test_a_malformed_course_row_is_rejected_with_its_line(change: dict[int, str], reason: str, tmp_path: Path) -> None:
-    bad = list(COURSES[1])
-    for index, value in change.items():
-        bad[index] = value
-    result = _courses(_write_csv(tmp_path / "c.csv", COURSE_HEADER, [COURSES[0], bad, COURSES[2]]))
+    bad = with_changes(COURSES[1], change)
+    result = build(COURSES_KIND, write_csv(tmp_path / "c.csv", COURSE_HEADER, [COURSES[0], bad, COURSES[2]]))
     assert [(r.line, reason in r.reason) for r in result.rejections] == [(3, True)]
     assert result.counts["courses"] == 2
 
 
 def test_the_standards_own_level_spelling_is_accepted(tmp_path: Path) -> None:
     row = [PDF, "", "职业本科", "260302", "电气工程及自动化", "1", "电路分析"]
-    path = _write_csv(tmp_path / "c.csv", [h for h in COURSE_HEADER if h != "level"], [row[:1] + row[2:]])
-    result = _courses(path)
+    path = write_csv(tmp_path / "c.csv", [h for h in COURSE_HEADER if h != "level"], [row[:1] + row[2:]])
+    result = build(COURSES_KIND, path)
     assert result.rejections == [] and result.counts["teaching_standards"] == 1
     assert ("职教本科" in {t[2].value for t in result.triples if t[1] == vet("level")})
 
 
 def test_a_standard_with_two_major_names_keeps_the_first(tmp_path: Path) -> None:
     renamed = [PDF, "voc_associate", "高职专科", "460702", "新能源汽车工程技术", "4", "汽车轻量化技术"]
-    result = _courses(_write_csv(tmp_path / "c.csv", COURSE_HEADER, [*COURSES, renamed]))
+    result = build(COURSES_KIND, write_csv(tmp_path / "c.csv", COURSE_HEADER, [*COURSES, renamed]))
     (duplicate,) = result.rejections
     assert (duplicate.line, duplicate.other_line, duplicate.key) == (5, 2, "voc_associate/460702")
     assert duplicate.values == ("新能源汽车技术", "新能源汽车工程技术")
@@ -197,44 +164,10 @@ def test_a_standard_with_two_major_names_keeps_the_first(tmp_path: Path) -> None
 
 
 def test_a_missing_course_column_is_an_error_listing_the_expected_ones(tmp_path: Path) -> None:
-    path = _write_csv(tmp_path / "c.csv", COURSE_HEADER[:5], [row[:5] for row in COURSES])
-    with pytest.raises(SourceError) as raised:
-        load_table(path, COURSES_KIND)
-    message = str(raised.value)
+    path = write_csv(tmp_path / "c.csv", COURSE_HEADER[:5], [row[:5] for row in COURSES])
+    message = load_error(COURSES_KIND, path)
     assert "missing column(s) course_seq, course_name" in message
     assert "expected: source_pdf (optional), level, major_code, major_name, course_seq, course_name" in message
-
-
-def _variants(tmp_path: Path, header: list[str], rows: list[list[str]]) -> tuple[Path, Path, Path]:
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    book.active.append(header)
-    for row in rows:
-        book.active.append(row)
-    book.save(tmp_path / "t.xlsx")
-    with (tmp_path / "t.jsonl").open("w", encoding="utf-8") as handle:
-        for row in rows:
-            handle.write(json.dumps(dict(zip(header, row)), ensure_ascii=False) + "\n")
-    return _write_csv(tmp_path / "t.csv", header, rows), tmp_path / "t.xlsx", tmp_path / "t.jsonl"
-
-
-def _not_line(triples: list[Triple]) -> set[str]:
-    return {str(t) for t in triples if t[1].value != VET + "line"}
-
-
-@pytest.mark.parametrize(("header", "rows", "kind"), [
-    (COURSE_HEADER, COURSES, "standard-courses"),
-    (OCCUPATION_HEADER, OCCUPATIONS, "standard-occupations"),
-])
-def test_csv_xlsx_and_json_lines_give_the_same_triples(header: list[str], rows: list[list[str]], kind: str,
-                                                       tmp_path: Path) -> None:
-    build = _courses if kind == "standard-courses" else _occupations
-    paths = _variants(tmp_path, header, rows)
-    assert [choose_ingestor(p).kind for p in paths] == [kind] * 3
-    expected = {str(t) for t in build(paths[0]).triples}
-    assert {str(t) for t in build(paths[1]).triples} == expected
-    assert _not_line(build(paths[2]).triples) == _not_line(build(paths[0]).triples)
 
 
 def test_the_real_files_are_recognised_by_their_header() -> None:
@@ -256,11 +189,11 @@ def test_trailing_green_and_digital_markers_are_stripped(printed: str, stripped:
 
 
 def test_the_real_occupation_file_gives_one_mention_a_row_and_the_stated_links() -> None:
-    result = _occupations(require_shared("standards", "teaching_standards_2025_major_occupations.csv"))
+    result = build(OCCUPATIONS_KIND, require_shared("standards", "teaching_standards_2025_major_occupations.csv"))
     assert result.rejections == []
     assert result.counts == {"teaching_standards": 698, "occupation_mentions": 4628, "stated_links": 2039,
                              "stated_group_links": 734}
-    store = _store(result)
+    store = store_of(result)
     rows = store.select("""SELECT ?term ?code WHERE { ?m vet:spanText "电子数据取证分析师S"@zh ;
                            vet:matchedTerm ?term ; vet:statedCode ?code } LIMIT 1""")
     assert rows == [{"term": "电子数据取证分析师", "code": rows[0]["code"]}]
@@ -274,26 +207,27 @@ def test_the_real_occupation_file_gives_one_mention_a_row_and_the_stated_links()
     ({4: ""}, "empty occupation name"),
     ({0: "中专"}, "unknown education level '中专'"),
     ({1: "46070X"}, "bad major code"),
+    ({2: ""}, "empty major name"),
 ])
 def test_a_malformed_occupation_row_is_rejected_with_its_line(change: dict[int, str], reason: str,
                                                                tmp_path: Path) -> None:
-    bad = list(OCCUPATIONS[1])
-    for index, value in change.items():
-        bad[index] = value
-    result = _occupations(_write_csv(tmp_path / "o.csv", OCCUPATION_HEADER, [OCCUPATIONS[0], bad, OCCUPATIONS[2]]))
+    bad = with_changes(OCCUPATIONS[1], change)
+    rows = [OCCUPATIONS[0], bad, OCCUPATIONS[2]]
+    result = build(OCCUPATIONS_KIND, write_csv(tmp_path / "o.csv", OCCUPATION_HEADER, rows))
     assert [(r.line, reason in r.reason) for r in result.rejections] == [(3, True)]
     assert result.counts["occupation_mentions"] == 2
 
 
 def test_an_identical_repeat_is_silent_and_adds_nothing(tmp_path: Path) -> None:
-    once = _occupations(_write_csv(tmp_path / "a.csv", OCCUPATION_HEADER, OCCUPATIONS))
-    twice = _occupations(_write_csv(tmp_path / "b.csv", OCCUPATION_HEADER, [*OCCUPATIONS, OCCUPATIONS[1]]))
+    once = build(OCCUPATIONS_KIND, write_csv(tmp_path / "a.csv", OCCUPATION_HEADER, OCCUPATIONS))
+    repeated = [*OCCUPATIONS, OCCUPATIONS[1]]
+    twice = build(OCCUPATIONS_KIND, write_csv(tmp_path / "b.csv", OCCUPATION_HEADER, repeated))
     assert twice.rejections == [] and twice.counts == once.counts
-    assert {str(t) for t in twice.triples} == {str(t) for t in once.triples}
+    assert triple_strings(twice.triples) == triple_strings(once.triples)
 
 
 def test_a_mention_records_the_name_as_printed_and_conforms(tmp_path: Path) -> None:
-    store = _store(_occupations(_write_csv(tmp_path / "o.csv", OCCUPATION_HEADER, OCCUPATIONS)))
+    store = store_of(build(OCCUPATIONS_KIND, write_csv(tmp_path / "o.csv", OCCUPATION_HEADER, OCCUPATIONS)))
     rows = store.select("""SELECT ?text ?term ?code ?start ?end ?line ?std WHERE {
         ?m vet:mentionKind "occupation" ; vet:spanText ?text ; vet:matchedTerm ?term ; vet:statedCode ?code ;
            vet:spanStart ?start ; vet:spanEnd ?end ; vet:line ?line ; vet:mentionedIn ?std .
@@ -324,9 +258,9 @@ def _catalogue() -> list[Triple]:
 
 def _resolved_store(tmp_path: Path, rows: list[list[str]], with_catalogue: bool = True) -> OxigraphStore:
     """The rows' mentions (from o.csv, as the pipeline would record it) beside the hand-made catalogue."""
-    path = _write_csv(tmp_path / "o.csv", OCCUPATION_HEADER, rows)
+    path = write_csv(tmp_path / "o.csv", OCCUPATION_HEADER, rows)
     store = OxigraphStore()
-    built = OCCUPATIONS_KIND.build(load_table(path, OCCUPATIONS_KIND), NamedNode(source_iri(str(path))))
+    built = build(OCCUPATIONS_KIND, path, NamedNode(source_iri(str(path))))
     store.commit_source(_record(str(path), "a" * 64), built.triples)
     if with_catalogue:
         store.commit_source(_record("/occupations.csv", "c" * 64), _catalogue())
@@ -380,12 +314,12 @@ def test_without_the_catalogue_one_note_says_the_mentions_wait(tmp_path: Path) -
 # -- corpus samples and the real data end to end -------------------------------------------------------
 
 def test_the_corpus_samples_ingest_without_rejections_and_conform() -> None:
-    courses = _courses(CORPUS / "standard_courses.csv")
-    occupations = _occupations(CORPUS / "standard_occupations.csv")
+    courses = build(COURSES_KIND, CORPUS / "standard_courses.csv")
+    occupations = build(OCCUPATIONS_KIND, CORPUS / "standard_occupations.csv")
     assert courses.rejections == [] and occupations.rejections == []
     assert courses.counts == {"teaching_standards": 6, "courses": 35, "fragment": 0, "truncated": 0}
     assert occupations.counts["occupation_mentions"] == 24
-    store = _store(courses, occupations)
+    store = store_of(courses, occupations)
     assert [r["name"] for r in store.select(COURSE_ORDER % "540101")] == [
         "旅游概论", "旅游政策与法规", "研学旅行策划与服务", "旅行社经营与管理", "景区服务与管理"]
     assert validate_store(store) == []
@@ -413,7 +347,7 @@ def test_the_real_occupation_links_resolve_and_the_rest_is_reported_with_lines(
                                     "named '村务和社区工作者' under 3-01-04")
     assert sum("linked by code" in n for n in report.notes) == 13  # codes whose 大典 name differs
     store = home.open_reader()
-    classes = _classes(store)
+    classes = class_counts(store)
     assert (classes["TeachingStandard"], classes["Course"], classes["Mention"]) == (717, 15960, 4628)
     assert classes["Alignment"] == 3308
     unlinked = store.select("""SELECT (COUNT(?m) AS ?n) WHERE { ?m a vet:Mention .

@@ -148,8 +148,8 @@ class StandardList:
         return list(seen.items())
 
 
-def _check(row: Row) -> tuple[str, str] | Rejection:
-    """(level token, major code) or why the row is refused."""
+def check_standard_major(row: Row) -> tuple[str, str] | Rejection:
+    """(level token, major code) of a teaching-standard row, or why it is refused; course lists and 职业面向 alike."""
     level = standard_level(row["level"])
     code = row["major_code"].upper()
     if level is None:
@@ -158,11 +158,19 @@ def _check(row: Row) -> tuple[str, str] | Rejection:
         return Rejection(row.line, f"bad major code '{row['major_code']}': expected 6 digits with an optional K")
     if not row["major_name"]:
         return Rejection(row.line, "empty major name")
+    return level, code
+
+
+def _check(row: Row) -> tuple[str, str] | Rejection:
+    """(level token, major code) or why the row is refused."""
+    checked = check_standard_major(row)
+    if isinstance(checked, Rejection):
+        return checked
     if not row["course_name"]:
         return Rejection(row.line, "empty course name")
     if not re.fullmatch(r"\d+", row["course_seq"]):
         return Rejection(row.line, f"course_seq must be a whole number, not '{row['course_seq']}'")
-    return level, code
+    return checked
 
 
 def _group(table: Table) -> tuple[dict[tuple[str, str], StandardList], list[Rejection]]:

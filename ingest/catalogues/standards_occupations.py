@@ -17,8 +17,7 @@ from pyoxigraph import NamedNode
 
 from ingest.catalogues import iris
 from ingest.catalogues.base import CatalogueKind, Column, KeyRegistry, Row, Table, provenance
-from ingest.catalogues.majors import MAJOR_CODE
-from ingest.catalogues.standards_courses import standard_level
+from ingest.catalogues.standards_courses import check_standard_major
 from ingest.registry import ParseResult
 from kg.rdf import RDF_TYPE, Triple, integer, string, vet, zh
 from kg.store.base import Rejection
@@ -49,20 +48,15 @@ def occupation_mention(level: str, major_code: str, occupation_code: str, name: 
 
 def _check(row: Row) -> tuple[str, str, str] | Rejection:
     """(level token, major code, occupation code) or why the row is refused."""
-    level = standard_level(row["level"])
-    code = row["major_code"].upper()
-    if level is None:
-        return Rejection(row.line, f"unknown education level '{row['level']}'")
-    if not MAJOR_CODE.match(code):
-        return Rejection(row.line, f"bad major code '{row['major_code']}': expected 6 digits with an optional K")
-    if not row["major_name"]:
-        return Rejection(row.line, "empty major name")
+    checked = check_standard_major(row)
+    if isinstance(checked, Rejection):
+        return checked
     if not OCCUPATION_CODE.match(row["occupation_code"]):
         return Rejection(row.line, f"bad occupation code '{row['occupation_code']}': expected a 细类 like "
                                    "2-02-38-01 or a 小类 like 2-02-38")
     if not row["occupation_name"]:
         return Rejection(row.line, "empty occupation name")
-    return level, code, row["occupation_code"]
+    return (*checked, row["occupation_code"])
 
 
 def mention_triples(node: NamedNode, standard: NamedNode, code: str, name: str,

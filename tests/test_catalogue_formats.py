@@ -1,0 +1,55 @@
+"""Every catalogue kind: CSV, XLSX (text or number cells) and JSON Lines give the same triples."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from ingest.catalogues import certificates, industries, majors, occupations
+from ingest.catalogues.base import CatalogueKind
+from ingest.catalogues.standards import COURSES_KIND, OCCUPATIONS_KIND
+from ingest.registry import choose_ingestor
+from tests import test_catalogue_certificates as certificate_tests
+from tests import test_catalogue_industries as industry_tests
+from tests import test_catalogue_majors as major_tests
+from tests import test_catalogue_occupations as occupation_tests
+from tests import test_catalogue_standards as standard_tests
+from tests.catalogue_helpers import (VET_LINE, build, triple_strings, without_lines, write_csv, write_jsonl,
+                                     write_xlsx)
+
+
+@dataclass(frozen=True)
+class Sample:
+    """A kind and a small good table of it (the one its own tests use)."""
+
+    kind: CatalogueKind
+    header: list[str]
+    rows: list[list[str]]
+
+
+SAMPLES = [
+    Sample(majors.KIND, major_tests.HEADER, major_tests.GOOD),
+    Sample(industries.KIND, industry_tests.HEADER, industry_tests.GOOD),
+    Sample(occupations.KIND, occupation_tests.HEADER, occupation_tests.GOOD),
+    Sample(certificates.KIND, certificate_tests.HEADER, certificate_tests.GOOD),
+    Sample(COURSES_KIND, standard_tests.COURSE_HEADER, standard_tests.COURSES),
+    Sample(OCCUPATIONS_KIND, standard_tests.OCCUPATION_HEADER, standard_tests.OCCUPATIONS),
+]
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda sample: sample.kind.kind)
+def test_csv_xlsx_and_json_lines_give_the_same_triples(sample: Sample, tmp_path: Path) -> None:
+    kind, header, rows = sample.kind, sample.header, sample.rows
+    paths = (write_csv(tmp_path / "t.csv", header, rows), write_xlsx(tmp_path / "text.xlsx", header, rows),
+             write_xlsx(tmp_path / "numbers.xlsx", header, rows, numbers=True),
+             write_jsonl(tmp_path / "t.jsonl", header, rows))
+    assert [choose_ingestor(path).kind for path in paths] == [kind.kind] * 4
+    from_csv, from_text, from_numbers, from_jsonl = (build(kind, path) for path in paths)
+    assert from_csv.rejections == [] and from_csv.triples
+    assert triple_strings(from_text.triples) == triple_strings(from_csv.triples)
+    assert triple_strings(from_numbers.triples) == triple_strings(from_csv.triples)
+    # JSON Lines has no header line: each object's line is its own physical line.
+    assert without_lines(from_jsonl.triples) == without_lines(from_csv.triples)
+    assert {int(t[2].value) for t in from_jsonl.triples if t[1].value == VET_LINE} == set(range(1, len(rows) + 1))
