@@ -41,9 +41,11 @@ class Ingestor:
 
 def _registry() -> dict[str, Ingestor]:
     from ingest.catalogues.ingestors import CATALOGUE_INGESTORS
+    from ingest.course_standard import ingestor as course_standard
     from ingest.policy import ingestor as policy
 
-    return {ingestor.kind: ingestor for ingestor in (policy.INGESTOR, *CATALOGUE_INGESTORS)}
+    return {ingestor.kind: ingestor
+            for ingestor in (policy.INGESTOR, course_standard.INGESTOR, *CATALOGUE_INGESTORS)}
 
 
 def known_kinds() -> list[str]:
@@ -80,6 +82,7 @@ def choose_ingestor(path: Path, kind: str | None = None) -> Ingestor:
         raise UnknownKindError(f"{path}: ambiguous, matches {', '.join(i.kind for i in chosen)}; choose with --kind")
     if not reasons:
         suffixes = sorted({s for i in registry.values() for s in i.suffixes})
-        reasons.append(f"no ingestor reads {path.suffix or 'files without a suffix'}; known suffixes: {' '.join(suffixes)}")
+        raise UnknownKindError(f"{path}: no ingestor reads {path.suffix or 'files without a suffix'} files "
+                               f"(known: {' '.join(suffixes)})")
     raise UnknownKindError(f"{path}: no ingestor recognises this file ({'; '.join(reasons)}); "
                            f"known kinds: {', '.join(sorted(registry))}")

@@ -10,6 +10,7 @@ from pyoxigraph import NamedNode
 
 from kg import terms
 from kg.rdf import Triple, term, vet
+from kg.resolve_courses import course_links
 from kg.resolve_occupations import occupation_links
 from kg.store.oxigraph import OxigraphStore
 
@@ -59,7 +60,7 @@ def _status(doc: str, status: str, in_force: str) -> list[Triple]:
     return [(node, vet("legalStatus"), vet(status)), (node, term("eli:in_force"), NamedNode(ELI_IN_FORCE + in_force))]
 
 
-RESOLVERS: list[Callable[[OxigraphStore], Resolution]] = [legal_status, occupation_links]
+RESOLVERS: list[Callable[[OxigraphStore], Resolution]] = [legal_status, occupation_links, course_links]
 
 
 def derived_graph(name: str) -> str:

@@ -18,7 +18,11 @@ FORMATS = ("table", "csv", "json")
 def read_query(argument: str) -> str:
     """The argument itself, or the text of the file it names."""
     path = Path(argument)
-    if len(argument) < 4096 and "\n" not in argument and path.is_file():
+    try:
+        is_file = "\n" not in argument and path.is_file()
+    except (OSError, ValueError):  # far too long for a file name, or a NUL: it is the query itself
+        is_file = False
+    if is_file:
         try:
             return path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:

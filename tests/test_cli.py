@@ -96,6 +96,12 @@ def test_sparql_formats(policy_home: Path) -> None:
     assert ask["boolean"] is True
 
 
+def test_a_long_query_is_not_mistaken_for_a_file_name(policy_home: Path) -> None:
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?d a vet:PolicyDocument . " + "FILTER(true) " * 40 + "}"
+    assert len(query) > 300
+    assert run(policy_home, "sparql", query, "--format", "csv").output.split() == ["n", "11"]
+
+
 def test_sparql_reads_a_query_file_and_stdin(policy_home: Path, tmp_path: Path) -> None:
     query_file = tmp_path / "q.rq"
     query_file.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?d a vet:PolicyDocument }", encoding="utf-8")

@@ -79,3 +79,16 @@ def teaching_standard(level: str, code: str) -> NamedNode:
 def standard_course(major_code: str, name: str) -> NamedNode:
     """A course of a teaching standard: one per (major code, course name); codes are unique across levels."""
     return NamedNode(f"{DATA}course/{major_code}/{_short_hash(name)}")
+
+
+def course_standard(slug: str) -> NamedNode:
+    return NamedNode(f"{DATA}course-standard/{slug}")
+
+
+def institution(name: str) -> NamedNode:
+    return NamedNode(f"{DATA}institution/{_short_hash(normalise_name(name))}")
+
+
+def competition(name: str) -> NamedNode:
+    """A skills-competition event (赛项) by its normalised name."""
+    return NamedNode(f"{DATA}competition/{_short_hash(normalise_name(name))}")

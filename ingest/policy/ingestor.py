@@ -10,7 +10,7 @@ from pyoxigraph import NamedNode
 from ingest.policy.numbering import match_numbering
 from ingest.policy.parser import PARSER_VERSION, parse_policy
 from ingest.policy.triples import document_iri, policy_to_triples
-from ingest.readers import READERS, read_lines
+from ingest.readers import READERS, read_blocks, read_lines
 from ingest.registry import Ingestor, ParseResult
 from kg.errors import SourceError
 
@@ -20,10 +20,14 @@ MIN_CJK_SHARE = 0.3
 
 
 def detect_policy(path: Path) -> str | None:
-    """Plain text and Markdown must look like a Chinese policy text; other formats are taken by suffix."""
-    if path.suffix.lower() not in (".txt", ".md", ".markdown"):
-        return None
+    """A Chinese text with numbered provisions that is not a course standard (those open with 课程名称…)."""
+    from ingest.course_standard.parser import looks_like_course_standard
+
     try:
+        if looks_like_course_standard(read_blocks(path)):
+            return "it is a course standard (课程名称 with 课程代码, 学时 or 学分 before the content)"
+        if path.suffix.lower() not in (".txt", ".md", ".markdown"):
+            return None
         lines = read_lines(path)
     except SourceError as error:
         return error.reason

@@ -1,4 +1,5 @@
-"""Readers: a document file (.txt, .md, .docx, .pdf, .html) as one logical paragraph per line.
+"""Readers: a document file (.txt, .md, .docx, .pdf, .html) as one logical paragraph per line,
+or (``read_blocks``) as paragraphs and tables for parsers that need table structure.
 
 Heavy parsers (python-docx, pdfplumber, BeautifulSoup) load only when a file of their kind is read.
 """
@@ -9,6 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ingest.policy.records import SourceLine
+from ingest.readers.blocks import Block, Paragraph, TableBlock
+from ingest.readers.blocks_docx import read_docx_blocks
+from ingest.readers.blocks_pdf import read_pdf_blocks
+from ingest.readers.blocks_text import read_html_blocks, read_markdown_blocks, read_text_blocks
 from ingest.readers.docx import read_docx
 from ingest.readers.html import read_html
 from ingest.readers.pdf import read_pdf
@@ -16,6 +21,7 @@ from ingest.readers.text import read_markdown, read_text
 from kg.errors import UnknownKindError
 
 Reader = Callable[[Path], list[SourceLine]]
+BlockReader = Callable[[Path], list[Block]]
 
 READERS: dict[str, Reader] = {
     ".txt": read_text,
@@ -25,6 +31,14 @@ READERS: dict[str, Reader] = {
     ".pdf": read_pdf,
     ".html": read_html,
     ".htm": read_html,
+}
+
+BLOCK_READERS: dict[str, BlockReader] = {
+    "txt": read_text_blocks,
+    "md": read_markdown_blocks,
+    "docx": read_docx_blocks,
+    "pdf": read_pdf_blocks,
+    "html": read_html_blocks,
 }
 
 FORMATS: dict[str, str] = {
@@ -63,4 +77,13 @@ def read_lines(path: Path | str) -> list[SourceLine]:
     return reader(path)
 
 
-__all__ = ["READERS", "Reader", "read_lines", "source_format"]
+def read_blocks(path: Path | str) -> list[Block]:
+    """The file's paragraphs and tables in reading order, numbered as ``read_lines`` numbers its lines."""
+    path = Path(path)
+    return BLOCK_READERS[source_format(path)](path)
+
+
+__all__ = [
+    "BLOCK_READERS", "READERS", "Block", "BlockReader", "Paragraph", "Reader", "TableBlock",
+    "read_blocks", "read_lines", "source_format",
+]

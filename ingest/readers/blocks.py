@@ -16,7 +16,11 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class TableBlock:
-    """A table as rows of cell texts (merged cells given once per row); ``lines`` numbers each row."""
+    """A table as rows of cell texts; ``lines`` numbers each row as ``read_lines`` does.
+
+    A horizontally merged cell is given once per row; a vertically merged one repeats its text in
+    every row it spans; a cell's paragraphs are joined by ``\n``.
+    """
 
     rows: list[list[str]]
     lines: list[int] = field(default_factory=list)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ingest.policy.records import SourceLine
 from ingest.readers.decode import read_bytes
@@ -20,6 +21,7 @@ PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 CID_GLYPH = re.compile(r"^\(cid:\d+\)$")
+T = TypeVar("T")
 
 
 def read_pdf(path: Path) -> list[SourceLine]:
@@ -30,6 +32,23 @@ def read_pdf(path: Path) -> list[SourceLine]:
 
 def extract_lines(path: Path) -> list[list[PhysicalLine]]:
     """Every page's physical lines, numbered 1, 2, 3 over the whole document."""
+    loaded = open_pages(path, lambda page: (page.dedupe_chars().chars, float(page.width)))
+    chars = [page_chars for page_chars, _ in loaded]
+    check_text_layer(path, chars)
+    pages: list[list[PhysicalLine]] = []
+    number = 0
+    for page_number, (page_chars, width) in enumerate(loaded, 1):
+        lines = page_lines(page_chars, page_number)
+        for line in lines:
+            number += 1
+            line.number = number
+            line.page_width = width
+        pages.append(lines)
+    return pages
+
+
+def open_pages(path: Path, visit: Callable[[Any], T]) -> list[T]:
+    """``visit`` applied to every pdfplumber page, pdfminer's failures turned into SourceErrors."""
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
@@ -45,8 +64,7 @@ def extract_lines(path: Path) -> list[list[PhysicalLine]]:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             if not pdf.pages:
                 raise SourceError(path, "PDF has no pages")
-            chars = [page.dedupe_chars().chars for page in pdf.pages]
-            widths = [float(page.width) for page in pdf.pages]
+            return [visit(page) for page in pdf.pages]
     except PdfminerException as err:
         cause = err.args[0] if err.args else err
         if isinstance(cause, PDFPasswordIncorrect):
@@ -54,17 +72,6 @@ def extract_lines(path: Path) -> list[list[PhysicalLine]]:
         raise SourceError(path, f"corrupt PDF: {str(cause) or type(cause).__name__}") from None
     except (PSException, PDFSyntaxError, ValueError, KeyError, TypeError, IndexError, AttributeError) as err:
         raise SourceError(path, f"corrupt PDF: {str(err) or type(err).__name__}") from None
-    check_text_layer(path, chars)
-    pages: list[list[PhysicalLine]] = []
-    number = 0
-    for page_number, (page_chars, width) in enumerate(zip(chars, widths), 1):
-        lines = page_lines(page_chars, page_number)
-        for line in lines:
-            number += 1
-            line.number = number
-            line.page_width = width
-        pages.append(lines)
-    return pages
 
 
 def check_text_layer(path: Path, pages: list[list[dict[str, Any]]]) -> None:

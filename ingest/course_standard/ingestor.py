@@ -1,0 +1,55 @@
+"""The course-standard ingestor as the registry sees it: detected by its basic-information block."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pyoxigraph import NamedNode
+
+from ingest.course_standard.parser import PARSER_VERSION, looks_like_course_standard, parse_course_standard
+from ingest.course_standard.triples import course_standard_to_triples
+from ingest.readers import read_blocks
+from ingest.registry import Ingestor, ParseResult
+from kg.errors import SourceError
+
+SUFFIXES = (".docx", ".pdf", ".md", ".markdown", ".txt")
+
+
+def detect_course_standard(path: Path) -> str | None:
+    """A course standard has 课程名称 with 课程代码/学时/学分 before its first content section."""
+    try:
+        blocks = read_blocks(path)
+    except SourceError as error:
+        return error.reason
+    if looks_like_course_standard(blocks):
+        return None
+    return "no basic-information block (课程名称 with 课程代码, 学时 or 学分) before the content"
+
+
+def parse_course_standard_file(path: Path, source: NamedNode) -> ParseResult:
+    doc = parse_course_standard(path)
+    triples = list(course_standard_to_triples(doc, source))
+    counts = {"outcomes": len(doc.outcomes), "modules": len(doc.modules),
+              "certificates": len(doc.certificates), "competitions": len(doc.competitions)}
+    hours = f", {doc.hours} 学时" if doc.hours is not None else ""
+    summary = (f"《{doc.course_name}》 course standard{hours}: {counts['outcomes']} outcomes, "
+               f"{counts['modules']} modules, {counts['certificates']} certificates, "
+               f"{counts['competitions']} competitions")
+    return ParseResult(triples=triples, document=course_iri_of(doc), summary=summary, counts=counts,
+                       rejections=list(doc.warnings))
+
+
+def course_iri_of(doc) -> str:  # noqa: ANN001 - a CourseStandardDoc
+    from ingest.catalogues import iris
+
+    return iris.course_standard(doc.slug).value
+
+
+INGESTOR = Ingestor(
+    kind="course-standard",
+    description="课程标准: basic information, objectives, modules, 岗课赛证 links (.docx .pdf .md .txt)",
+    suffixes=SUFFIXES,
+    parser_version=PARSER_VERSION,
+    detect=detect_course_standard,
+    parse=parse_course_standard_file,
+)

@@ -1,0 +1,138 @@
+"""Course-standard records -> triples: the document, the college's own course, outcomes, modules, stated links."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pyoxigraph import NamedNode
+
+from ingest.catalogues import iris
+from ingest.course_standard.records import CertificateStatement, CompetitionStatement, CourseStandardDoc, Module
+from kg.rdf import PROV_DERIVED, RDF_TYPE, RDFS_LABEL, Triple, decimal, integer, string, term, vet, zh
+
+OUTCOME_KINDS = ("knowledge", "skill", "attitude")
+
+
+def course_iri(doc: CourseStandardDoc) -> NamedNode:
+    """The college's own course: one per course standard, never merged with another college's."""
+    return NamedNode(iris.course_standard(doc.slug).value + "/course")
+
+
+def module_iri(doc: CourseStandardDoc, order: int) -> NamedNode:
+    return NamedNode(f"{course_iri(doc).value}/module-{order}")
+
+
+def _row(node: NamedNode, source: NamedNode, line: int) -> Iterator[Triple]:
+    yield node, PROV_DERIVED, source
+    yield node, vet("line"), integer(line)
+
+
+def course_standard_to_triples(doc: CourseStandardDoc, source: NamedNode) -> Iterator[Triple]:
+    """Every triple of one course standard, each node tied to its source file and line."""
+    standard = iris.course_standard(doc.slug)
+    course = course_iri(doc)
+    yield standard, RDF_TYPE, vet("CourseStandard")
+    yield standard, RDFS_LABEL, zh(doc.title)
+    yield standard, term("dcterms:identifier"), string(doc.slug)
+    yield standard, vet("describes"), course
+    yield standard, PROV_DERIVED, source
+    yield course, RDF_TYPE, vet("Course")
+    yield course, term("skos:prefLabel"), zh(doc.course_name)
+    if doc.course_code:
+        yield course, term("skos:notation"), string(doc.course_code)
+    if doc.nature:
+        yield course, vet("courseNature"), string(doc.nature)
+    if doc.hours is not None:
+        yield course, vet("hours"), decimal(doc.hours)
+    if doc.credits is not None:
+        yield course, vet("credits"), decimal(doc.credits)
+    if doc.description:
+        yield course, term("dcterms:description"), zh(doc.description)
+    yield from _row(course, source, doc.basic_info_line)
+    for major in doc.majors:
+        yield standard, vet("forMajor"), iris.major(major.code)
+        yield course, vet("forMajor"), iris.major(major.code)
+    if doc.institution:
+        college = iris.institution(doc.institution)
+        yield college, RDF_TYPE, vet("Institution")
+        yield college, RDF_TYPE, vet("Organization")
+        yield college, term("skos:prefLabel"), zh(doc.institution)
+        yield college, PROV_DERIVED, source
+        yield course, vet("offeredBy"), college
+    for outcome in doc.outcomes:
+        node = NamedNode(f"{course.value}/outcome-{outcome.kind}-{outcome.order}")
+        yield node, RDF_TYPE, vet("LearningOutcome")
+        yield node, RDF_TYPE, term("ceasn:Competency")
+        yield node, vet("outcomeKind"), string(outcome.kind)
+        yield node, vet("text"), zh(outcome.text)
+        yield node, term("ceasn:competencyText"), zh(outcome.text)
+        yield node, vet("position"), integer(outcome.order)
+        yield course, vet("hasOutcome"), node
+        yield from _row(node, source, outcome.line)
+    for module in doc.modules:
+        yield from _module(doc, module, course, source)
+    for n, statement in enumerate(doc.certificates, start=1):
+        yield from _certificate_mention(doc, statement, n, standard, source)
+    for n, statement in enumerate(doc.competitions, start=1):
+        yield from _competition(doc, statement, n, course, source)
+
+
+def _module(doc: CourseStandardDoc, module: Module, course: NamedNode, source: NamedNode) -> Iterator[Triple]:
+    node = module_iri(doc, module.order)
+    yield node, RDF_TYPE, vet("CourseModule")
+    yield node, term("skos:prefLabel"), zh(module.title)
+    yield node, vet("position"), integer(module.order)
+    if module.tasks:
+        yield node, vet("tasks"), zh(module.tasks)
+    if module.requirements:
+        yield node, vet("requirements"), zh(module.requirements)
+    if module.hours is not None:
+        yield node, vet("hours"), decimal(module.hours)
+    yield course, vet("hasModule"), node
+    yield from _row(node, source, module.line)
+
+
+def _span(node: NamedNode, text: str, name: str) -> Iterator[Triple]:
+    start = text.find(name)
+    start, end = (start, start + len(name)) if start >= 0 else (0, len(name))
+    yield node, vet("spanText"), zh(name)
+    yield node, vet("spanStart"), integer(start)
+    yield node, vet("spanEnd"), integer(end)
+
+
+def _certificate_mention(doc: CourseStandardDoc, statement: CertificateStatement, n: int, standard: NamedNode,
+                         source: NamedNode) -> Iterator[Triple]:
+    """Kept as a mention: the resolution step links it to the certificate (level) the store knows."""
+    node = NamedNode(f"{standard.value}/certificate-{n}")
+    yield node, RDF_TYPE, vet("Mention")
+    yield node, vet("mentionKind"), string("certificate")
+    yield node, vet("mentionedIn"), standard
+    yield node, vet("matchedTerm"), zh(statement.name)
+    yield node, RDFS_LABEL, zh(statement.name + (f"（{statement.level}）" if statement.level else ""))
+    if statement.level:
+        yield node, vet("statedLevel"), string(statement.level)
+    yield from _span(node, statement.text, statement.name)
+    for order in statement.modules:
+        yield node, vet("evidence"), module_iri(doc, order)
+    yield from _row(node, source, statement.line)
+
+
+def _competition(doc: CourseStandardDoc, statement: CompetitionStatement, n: int, course: NamedNode,
+                 source: NamedNode) -> Iterator[Triple]:
+    """A 赛项 has no catalogue: the competition node and its stated alignment come from the document."""
+    event = iris.competition(statement.name)
+    yield event, RDF_TYPE, vet("Competition")
+    yield event, term("skos:prefLabel"), zh(statement.name)
+    if statement.tier:
+        yield event, vet("competitionSeries"), zh(statement.tier)
+    yield event, PROV_DERIVED, source
+    alignment = NamedNode(f"{course.value}/competition-{n}")
+    yield alignment, RDF_TYPE, vet("Alignment")
+    yield alignment, vet("alignmentSource"), course
+    yield alignment, vet("alignmentTarget"), event
+    yield alignment, vet("method"), string("stated")
+    yield alignment, vet("reviewStatus"), string("accepted")
+    yield alignment, RDFS_LABEL, zh(statement.text[:120])
+    for order in statement.modules:
+        yield alignment, vet("evidence"), module_iri(doc, order)
+    yield from _row(alignment, source, statement.line)
