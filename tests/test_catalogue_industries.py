@@ -181,7 +181,7 @@ def test_ingesting_twice_gives_the_same_triples() -> None:
     assert triple_strings(build(KIND, CORPUS).triples) == triple_strings(build(KIND, CORPUS).triples)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(keep=st.lists(st.booleans(), min_size=40, max_size=40))
 def test_any_subset_of_rows_gives_a_closed_hierarchy(
         keep: list[bool], tmp_path_factory: pytest.TempPathFactory) -> None:

@@ -105,7 +105,7 @@ def test_the_name_quality_rule(name: str, quality: str | None) -> None:
     assert (found[0] if found else None) == quality
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(st.text(max_size=30))
 def test_the_name_quality_rule_takes_any_text(name: str) -> None:
     found = name_quality(name)
