@@ -6,7 +6,9 @@ Heavy parsers (python-docx, pdfplumber, BeautifulSoup) load only when a file of 
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
 from ingest.policy.records import SourceLine
@@ -78,9 +80,24 @@ def read_lines(path: Path | str) -> list[SourceLine]:
 
 
 def read_blocks(path: Path | str) -> list[Block]:
-    """The file's paragraphs and tables in reading order, numbered as ``read_lines`` numbers its lines."""
+    """The file's paragraphs and tables in reading order, numbered as ``read_lines`` numbers its lines.
+
+    Kind detection and parsing both read a file; the last few results are kept, keyed by the
+    file's path, size and modification time, so a PDF is not laid out three times per ingest.
+    """
     path = Path(path)
-    return BLOCK_READERS[source_format(path)](path)
+    fmt = source_format(path)
+    try:
+        stat = path.stat()
+    except OSError:
+        return BLOCK_READERS[fmt](path)  # the reader names the problem
+    cached = _cached_blocks(str(path.resolve()), stat.st_size, stat.st_mtime_ns, fmt)
+    return [copy.deepcopy(b) if isinstance(b, TableBlock) else b for b in cached]  # tables hold lists
+
+
+@lru_cache(maxsize=8)
+def _cached_blocks(path: str, size: int, mtime_ns: int, fmt: str) -> tuple[Block, ...]:
+    return tuple(BLOCK_READERS[fmt](Path(path)))
 
 
 __all__ = [
