@@ -182,6 +182,11 @@ def export_graph_command(ctx: click.Context, fmt: str, output: Path | None) -> N
     click.echo(f"{count} statements written", err=True)
 
 
+from kg.cli_search import register as _register_search  # noqa: E402 - the search commands
+
+_register_search(cli)
+
+
 def main() -> None:
     cli(obj={})
 

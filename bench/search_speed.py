@@ -1,0 +1,310 @@
+"""Time the search index: build throughput, query latency and peak memory, on the real graph and one 10x larger.
+
+Three scenarios, each in its own process so that each peak memory (ru_maxrss) is its own:
+
+- real: ../shared/data ingested, the index built with --model; 200 queries from the judged set
+  (sampled, repeated) timed by BM25 alone, dense alone, the fusion, and the fusion with the class filter;
+- synthetic: the same graph plus (scale - 1) recombined copies of every searchable node (labels and
+  texts cut in half and joined to another node's other half; links to real parents kept), same timings;
+- e5: the real e5 model encoding 1,000 node texts sampled from the graph, beside --model on the same texts.
+
+Ratios are against baselines measured in the same run: BM25-only latency for dense and fusion latency,
+a BM25-only build over the same texts for the index build, the real graph for the synthetic one.
+
+    .venv/bin/python bench/search_speed.py --model fake --skip-e5      # about two minutes
+    .venv/bin/python bench/search_speed.py --model static --models .vetgraph/models
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kg.search.base import SEARCHABLE  # noqa: E402
+from kg.store.home import Home  # noqa: E402
+
+QUERIES = ROOT / "bench" / "search_queries.jsonl"
+TEXT_PROPERTIES = {  # literals recombined in synthetic copies; every other fact is copied as it is
+    "http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2004/02/skos/core#altLabel",
+    "http://www.w3.org/2004/02/skos/core#definition", "http://www.w3.org/2000/01/rdf-schema#label",
+    "https://w3id.org/vetgraph/ontology#text", "http://purl.org/dc/terms/description"}
+SYNTHETIC_GRAPH = "https://w3id.org/vetgraph/graph/bench-synthetic/"
+INSERT_BATCH = 40_000
+LATENCY_MODES = ("bm25", "dense", "fusion", "fusion+class")
+
+
+def peak_mib() -> float:
+    """This process's peak resident memory so far (ru_maxrss is KiB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The nearest-rank percentile (share in 0..1) of a non-empty list."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
+
+
+# -- building homes --------------------------------------------------------------------------------
+def ingest_real(home: Home, data: Path) -> float:
+    """Ingest the real data into an empty home; the seconds it took."""
+    from kg.pipeline import ingest
+
+    started = time.perf_counter()
+    ingest(home, [data])
+    return time.perf_counter() - started
+
+
+def recombined(value: str, other: str) -> str:
+    """The first half of one text joined to the second half of another."""
+    return value[: max(1, len(value) // 2)] + other[len(other) // 2:]
+
+
+def synthetic_triples(home: Home, copies: int, seed: int = 0) -> Iterator[tuple[Any, Any, Any]]:
+    """``copies`` recombined copies of every searchable node, as pyoxigraph triples."""
+    from pyoxigraph import Literal, NamedNode
+
+    classes = " ".join(f"vet:{name}" for name in SEARCHABLE)
+    solutions = home.open_reader().query(
+        f"SELECT DISTINCT ?s ?c ?p ?o WHERE {{ ?s a ?c . VALUES ?c {{ {classes} }} ?s ?p ?o }}")
+    facts: dict[str, list[tuple[Any, Any]]] = {}
+    pools: dict[tuple[str, str], list[str]] = {}  # (class, property) -> the texts to borrow halves from
+    for row in solutions:
+        subject, cls, predicate, value = row["s"].value, row["c"].value, row["p"], row["o"]
+        facts.setdefault(subject, []).append((predicate, value))
+        if predicate.value in TEXT_PROPERTIES and isinstance(value, Literal):
+            pools.setdefault((cls, predicate.value), []).append(value.value)
+    class_of = {s: next(o.value for p, o in fs if p.value.endswith("#type") and o.value.rsplit("#", 1)[-1] in
+                        SEARCHABLE) for s, fs in facts.items()}
+    rng = random.Random(seed)
+    for copy in range(1, copies + 1):
+        for subject, its_facts in facts.items():
+            node = NamedNode(f"{subject}/synthetic-{copy}")
+            for predicate, value in its_facts:
+                pool = pools.get((class_of[subject], predicate.value))
+                if pool and isinstance(value, Literal):
+                    text = recombined(value.value, rng.choice(pool))
+                    value = Literal(text, language=value.language) if value.language else Literal(text)
+                yield node, predicate, value
+
+
+def add_synthetic(home: Home, copies: int) -> tuple[int, float]:
+    """Write the synthetic copies into the home in batches; (triples written, seconds)."""
+    started = time.perf_counter()
+    batch: list[tuple[Any, Any, Any]] = []
+    written = 0
+    with home.writer() as store:
+        for triple in synthetic_triples(home, copies):
+            batch.append(triple)
+            if len(batch) >= INSERT_BATCH:
+                written += store.replace_graph(f"{SYNTHETIC_GRAPH}{written}", batch)
+                batch = []
+        if batch:
+            written += store.replace_graph(f"{SYNTHETIC_GRAPH}{written}", batch)
+    return written, time.perf_counter() - started
+
+
+# -- one scenario ----------------------------------------------------------------------------------
+def load_judged(path: Path) -> list[tuple[str, str | None]]:
+    """(query text, class filter) of every judged query."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [(row["q"], row.get("type")) for row in rows]
+
+
+def time_queries(run: Callable[[str, str | None], Any], sample: list[tuple[str, str | None]]) -> list[float]:
+    """Milliseconds per query, after three warm-up queries."""
+    for text, kind in sample[:3]:
+        run(text, kind)
+    times = []
+    for text, kind in sample:
+        started = time.perf_counter()
+        run(text, kind)
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def index_scenario(args: argparse.Namespace, scale: int) -> dict[str, Any]:
+    """Ingest (and grow) a home, build the index with args.model, time the build and the queries."""
+    from kg.search.encoder import load_encoder
+    from kg.search.index import SearchIndex
+    from kg.search.lexical import BM25
+    from kg.search.settings import SearchSettings
+    from kg.search.texts import embedded_text, node_texts
+
+    result: dict[str, Any] = {"scale": scale, "model": args.model}
+    with tempfile.TemporaryDirectory(prefix="vetgraph-speed-") as tmp:
+        home = Home(Path(tmp) / "home")
+        result["ingest_s"] = ingest_real(home, args.data)
+        if scale > 1:
+            result["synthetic_triples"], result["synthetic_write_s"] = add_synthetic(home, scale - 1)
+        store = home.open_reader()
+        encoder = load_encoder(args.model, args.models)
+        result["encoder"] = f"{encoder.name} ({encoder.dim}d)"
+
+        started = time.perf_counter()
+        texts = node_texts(store)
+        result["texts_s"] = time.perf_counter() - started
+        started = time.perf_counter()
+        BM25(SearchSettings().tokenizer).add_many((node.iri, embedded_text(node)) for node in texts)
+        result["bm25_build_s"] = time.perf_counter() - started
+
+        settings = SearchSettings(model=args.model)
+        index = SearchIndex(Path(tmp) / "index", settings)
+        report = index.refresh(store, encoder, progress=_progress(f"scale {scale}: chunks embedded"))
+        result.update(nodes=report.nodes, chunks=report.chunks, build_s=report.seconds,
+                      dense=f"{report.dense_kind} {report.dense_backend}")
+        dense_only = SearchIndex(Path(tmp) / "index", settings.replace(weights={"dense": 1.0, "bm25": 0.0}))
+
+        judged = load_judged(args.queries)
+        sample = [judged[i % len(judged)] for i in range(args.queries_n)]
+        random.Random(1).shuffle(sample)
+        runs: dict[str, Callable[[str, str | None], Any]] = {
+            "bm25": lambda q, t: index.search(q, None, top=10),
+            "dense": lambda q, t: dense_only.search(q, encoder, top=10),
+            "fusion": lambda q, t: index.search(q, encoder, top=10),
+            "fusion+class": lambda q, t: index.search(q, encoder, top=10, types=[t] if t else None)}
+        result["latency_ms"] = {}
+        for mode in LATENCY_MODES:
+            times = time_queries(runs[mode], sample)
+            result["latency_ms"][mode] = {"p50": percentile(times, 0.5), "p95": percentile(times, 0.95),
+                                          "mean": sum(times) / len(times)}
+    result["peak_mib"] = peak_mib()
+    return result
+
+
+def encode_scenario(args: argparse.Namespace) -> dict[str, Any]:
+    """e5 and args.model encoding the same 1,000 node texts as passages (one warm-up batch first)."""
+    from kg.search.encoder import load_encoder
+    from kg.search.texts import embedded_text, node_texts
+
+    with tempfile.TemporaryDirectory(prefix="vetgraph-speed-") as tmp:
+        home = Home(Path(tmp) / "home")
+        ingest_real(home, args.data)
+        nodes = node_texts(home.open_reader())
+    texts = [embedded_text(node) for node in random.Random(2).sample(nodes, min(args.e5_texts, len(nodes)))]
+    result: dict[str, Any] = {"texts": len(texts), "mean_chars": sum(map(len, texts)) / len(texts)}
+    specs = ["e5"] + ([args.model] if args.model != "e5" else [])
+    for spec in specs:
+        started = time.perf_counter()
+        encoder = load_encoder(spec, args.models)
+        loaded = time.perf_counter() - started
+        encoder.encode_passages(texts[:32])
+        started = time.perf_counter()
+        encoder.encode_passages(texts)
+        seconds = time.perf_counter() - started
+        result[spec] = {"name": encoder.name, "load_s": loaded, "encode_s": seconds, "texts_per_s": len(texts) / seconds}
+    result["peak_mib"] = peak_mib()
+    return result
+
+
+def _progress(label: str) -> Callable[[int, int], None]:
+    last = [0.0]
+
+    def report(done: int, total: int) -> None:
+        if time.perf_counter() - last[0] >= 10 or done == total:
+            last[0] = time.perf_counter()
+            print(f"  {label}: {done}/{total}", file=sys.stderr, flush=True)
+
+    return report
+
+
+# -- the report ------------------------------------------------------------------------------------
+def run_child(args: argparse.Namespace, scenario: str) -> dict[str, Any]:
+    """Run one scenario in a fresh interpreter and read its JSON from the last line of stdout."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--scenario", scenario, "--model", args.model,
+               "--models", str(args.models), "--data", str(args.data), "--queries", str(args.queries),
+               "--queries-n", str(args.queries_n), "--scale", str(args.scale), "--e5-texts", str(args.e5_texts)]
+    print(f"{scenario}: running ...", file=sys.stderr, flush=True)
+    done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
+    if done.returncode != 0:
+        sys.exit(f"{scenario}: failed with exit status {done.returncode}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def print_index(real: dict[str, Any], synthetic: dict[str, Any] | None, queries_n: int) -> None:
+    """The build and latency tables, with their ratios."""
+    print(f"Index build and queries, model {real['model']} = {real['encoder']}")
+    rows = [("real", real)] + ([(f"synthetic x{synthetic['scale']}", synthetic)] if synthetic else [])
+    print(f"{'graph':<14} {'nodes':>8} {'chunks':>8} {'dense':>12} {'build s':>8} {'nodes/s':>8} "
+          f"{'texts s':>7} {'BM25-only s':>11} {'build/BM25':>10} {'peak MiB':>9}")
+    for name, r in rows:
+        print(f"{name:<14} {r['nodes']:>8,} {r['chunks']:>8,} {r['dense']:>12} {r['build_s']:>8.1f} "
+              f"{r['nodes'] / r['build_s']:>8,.0f} {r['texts_s']:>7.1f} {r['bm25_build_s']:>11.1f} {r['build_s'] / r['bm25_build_s']:>10.1f} "
+              f"{r['peak_mib']:>9,.0f}")
+    print(f"\nQuery latency over {queries_n} queries each (ms; ratio = p50 / BM25-only p50)")
+    print(f"{'graph':<14} {'retriever':<13} {'p50':>8} {'p95':>8} {'mean':>8} {'ratio':>6}")
+    for name, r in rows:
+        base = r["latency_ms"]["bm25"]["p50"]
+        for mode in LATENCY_MODES:
+            lat = r["latency_ms"][mode]
+            print(f"{name:<14} {mode:<13} {lat['p50']:>8.1f} {lat['p95']:>8.1f} {lat['mean']:>8.1f} "
+                  f"{lat['p50'] / base:>6.1f}")
+    if synthetic:
+        print(f"\nsynthetic / real: {synthetic['nodes'] / real['nodes']:.1f}x nodes, build time "
+              f"{synthetic['build_s'] / real['build_s']:.1f}x, fusion p50 "
+              f"{synthetic['latency_ms']['fusion']['p50'] / real['latency_ms']['fusion']['p50']:.1f}x, "
+              f"peak memory {synthetic['peak_mib'] / real['peak_mib']:.1f}x "
+              f"({synthetic['synthetic_triples']:,} synthetic triples written in {synthetic['synthetic_write_s']:.0f} s)")
+
+
+def print_encode(enc: dict[str, Any], model: str) -> None:
+    """The encoding table: texts/s of e5 and of the chosen model on the same texts."""
+    print(f"\nEncoding {enc['texts']} node texts (mean {enc['mean_chars']:.0f} characters) as passages")
+    print(f"{'model':<12} {'name':<28} {'load s':>7} {'encode s':>9} {'texts/s':>8} {'ratio':>6}")
+    base = enc["e5"]["texts_per_s"]
+    for spec in dict.fromkeys(("e5", model)):
+        r = enc[spec]
+        print(f"{spec:<12} {r['name']:<28} {r['load_s']:>7.1f} {r['encode_s']:>9.1f} {r['texts_per_s']:>8.1f} "
+              f"{r['texts_per_s'] / base:>6.1f}")
+    print(f"peak memory {enc['peak_mib']:,.0f} MiB (ratio = texts/s against e5)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default="static", help="encoder for the index: static (default), fake, e5 "
+                        "or a folder")
+    parser.add_argument("--models", type=Path, default=Home.at().models,
+                        help="models folder (e5 is built there at first use; static must have been distilled "
+                             "there with `vetgraph model distill`); default: the home's models/")
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--queries", type=Path, default=QUERIES)
+    parser.add_argument("--queries-n", type=int, default=200, help="timed queries per retriever")
+    parser.add_argument("--scale", type=int, default=10, help="the synthetic graph is this many times the real")
+    parser.add_argument("--e5-texts", type=int, default=1000)
+    parser.add_argument("--skip-synthetic", action="store_true")
+    parser.add_argument("--skip-e5", action="store_true")
+    parser.add_argument("--scenario", choices=("real", "synthetic", "e5"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if not args.data.is_dir():
+        sys.exit(f"real data not found: {args.data}")
+    if args.scenario == "real":
+        print(json.dumps(index_scenario(args, 1)))
+        return
+    if args.scenario == "synthetic":
+        print(json.dumps(index_scenario(args, args.scale)))
+        return
+    if args.scenario == "e5":
+        print(json.dumps(encode_scenario(args)))
+        return
+    real = run_child(args, "real")
+    synthetic = None if args.skip_synthetic else run_child(args, "synthetic")
+    encoded = None if args.skip_e5 else run_child(args, "e5")
+    print()
+    print_index(real, synthetic, args.queries_n)
+    if encoded:
+        print_encode(encoded, args.model)
+
+
+if __name__ == "__main__":
+    main()

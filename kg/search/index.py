@@ -1,0 +1,393 @@
+"""The search index in a home's index/ folder: refreshed from the graph by digest, searched by fused retrievers.
+
+Layout: ``index/CURRENT`` names the live version folder, which holds settings.json, manifest.json
+(model, dimension, chunk limit, dense kind, IRI -> digest), nodes.json (texts and chunk ids), dense/
+and bm25/. A refresh writes a new version beside the live one and switches CURRENT last, so a
+failure half way leaves the previous index as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kg.errors import SettingsError
+from kg.search.base import Chunk, Encoder, Hit, NodeText
+from kg.search.chunking import TokenCounter, plan_chunks, token_budget
+from kg.search.dense import DenseIndex
+from kg.search.fusion import best_per_node, node_filter, reciprocal_rank_fusion
+from kg.search.lexical import BM25
+from kg.search.results import neighbours, snippet
+from kg.search.settings import SearchError, SearchSettings
+from kg.search.texts import Selectable, lexical_text, node_texts
+
+FORMAT = 1
+CURRENT, MANIFEST_FILE, NODES_FILE = "CURRENT", "manifest.json", "nodes.json"
+EMBED_BATCH = 256
+DEPTH_FACTOR = 20  # each retriever ranks this many times ``top`` before fusion
+KEEP_VERSIONS = 2
+#: progress(chunks embedded so far, chunks to embed)
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class RefreshReport:
+    """What a refresh did: nodes added, updated, removed and unchanged, chunks embedded, and why it rebuilt."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    chunks_embedded: int = 0
+    rebuilt: bool = False  # every node embedded again (a new index, another model, another chunk limit)
+    reason: str = ""  # why it rebuilt
+    model: str = ""
+    dim: int = 0
+    dense_kind: str = ""  # "flat" or "hnsw"
+    dense_backend: str = ""  # "faiss" or "numpy"
+    tokenizer: str = ""
+    nodes: int = 0
+    chunks: int = 0
+    written: bool = False  # False when nothing changed and the saved index was left alone
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed or self.rebuilt)
+
+    def summary(self) -> str:
+        """One line for the CLI."""
+        head = f"{self.added} added, {self.updated} updated, {self.removed} removed, {self.unchanged} unchanged"
+        rebuilt = f" (rebuilt: {self.reason})" if self.rebuilt else ""
+        return (f"{head}; {self.chunks_embedded} chunks embedded{rebuilt}; {self.nodes} nodes, {self.chunks} chunks, "
+                f"{self.model} ({self.dim}d), {self.dense_kind} {self.dense_backend} index, "
+                f"{self.tokenizer} BM25, {self.seconds:.1f}s")
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class _Node:
+    """A node as the index keeps it: its text for hits and snippets, and the ids of its chunks."""
+
+    cls: str
+    label: str
+    text: str
+    level: str | None
+    context: str
+    digest: str
+    chunks: list[int]
+    starts: list[int]  # where each chunk's piece starts in text
+
+
+@dataclass
+class _State:
+    """Everything one index version holds, in memory."""
+
+    settings: SearchSettings
+    model: str
+    dim: int
+    chunk_limit: int
+    dense: DenseIndex
+    bm25: BM25
+    nodes: dict[str, _Node] = field(default_factory=dict)
+    next_id: int = 0
+    version: str = ""
+
+    def node_of_chunk(self) -> dict[int, str]:
+        return {chunk: iri for iri, node in self.nodes.items() for chunk in node.chunks}
+
+
+class SearchIndex:
+    """The hybrid (dense + BM25) index of the graph's searchable nodes, kept in ``folder`` (a home's index/)."""
+
+    def __init__(self, folder: Path | str, settings: SearchSettings | None = None, *, backend: str = "auto") -> None:
+        self.folder = Path(folder)
+        self.backend = backend  # dense backend: "auto" (faiss when installed), "faiss" or "numpy"
+        self._requested = settings
+        self._state: _State | None = None
+
+    # -- what is there -------------------------------------------------------------------------
+    def exists(self) -> bool:
+        """Whether an index has been built here."""
+        return self._current() is not None
+
+    @property
+    def settings(self) -> SearchSettings:
+        """The settings given, else those saved with the index, else the defaults."""
+        if self._requested is not None:
+            return self._requested
+        current = self._current()
+        return SearchSettings.load(current) if current is not None else SearchSettings()
+
+    def info(self) -> dict[str, Any]:
+        """The saved manifest without its digests: model, dimension, chunk limit, dense index, counts."""
+        current = self._current()
+        if current is None:
+            raise SearchError(f"no search index in {self.folder}: run `vetgraph index` first")
+        manifest = _read_json(current / MANIFEST_FILE)
+        manifest.pop("digests", None)
+        return manifest
+
+    def __len__(self) -> int:
+        return len(self._load().nodes) if self.exists() else 0
+
+    # -- building ------------------------------------------------------------------------------
+    def refresh(self, store: Selectable, encoder: Encoder, progress: Progress | None = None) -> RefreshReport:
+        """Bring the index in line with the graph: embed exactly the new and changed nodes, drop the deleted."""
+        began = time.perf_counter()
+        settings = self.settings
+        count_tokens, limit = token_budget(encoder, settings.chunk_tokens)
+        texts = node_texts(store, include_flagged_courses=settings.include_flagged_courses)
+        report = RefreshReport(model=encoder.name, dim=encoder.dim, tokenizer=settings.tokenizer)
+        saved, report.reason = self._reusable(encoder, limit)
+        saved_settings = saved.settings if saved is not None else None
+        try:
+            state = self._prepare(saved, settings, encoder, limit, report)
+            current = {node.iri for node in texts}
+            stale = [n for n in texts if n.iri not in state.nodes or state.nodes[n.iri].digest != n.digest]
+            gone = [iri for iri in state.nodes if iri not in current]
+            report.updated = sum(1 for node in stale if node.iri in state.nodes)
+            report.added, report.removed = len(stale) - report.updated, len(gone)
+            report.unchanged = len(texts) - len(stale)
+            vectors, plans = _embed(stale, encoder, limit, count_tokens, progress)
+            report.chunks_embedded = len(vectors)
+            self._apply(state, stale, gone, vectors, plans)
+            report.dense_kind, report.dense_backend = state.dense.kind, state.dense.backend
+            report.nodes, report.chunks = len(state.nodes), len(state.dense)
+            if report.changed or saved_settings != settings:
+                self._write(state)
+                report.written = True
+        except BaseException:
+            self._state = None  # the in-memory copy may have gone ahead of the disk: read it again next time
+            raise
+        self._state = state
+        report.seconds = time.perf_counter() - began
+        return report
+
+    def _prepare(self, saved: _State | None, settings: SearchSettings, encoder: Encoder, limit: int,
+                 report: RefreshReport) -> _State:
+        """The saved state brought to the settings, or an empty one when everything is embedded again."""
+        if saved is None:
+            report.rebuilt = True
+            return _State(settings, encoder.name, encoder.dim, limit, bm25=BM25(settings.tokenizer),
+                          dense=DenseIndex(encoder.dim, hnsw_threshold=settings.hnsw_threshold, backend=self.backend))
+        old_settings, state = saved.settings, saved
+        state.settings = settings
+        state.dense.hnsw_threshold = settings.hnsw_threshold
+        if state.bm25.tokenizer != settings.tokenizer:
+            report.notes.append(f"BM25 re-tokenized: {state.bm25.tokenizer} -> {settings.tokenizer}")
+            state.bm25 = BM25(settings.tokenizer)
+            state.bm25.add_many((iri, lexical_text(_as_node_text(iri, n))) for iri, n in state.nodes.items())
+        if old_settings.include_flagged_courses != settings.include_flagged_courses:
+            report.notes.append("flagged courses " + ("included" if settings.include_flagged_courses else "left out"))
+        return state
+
+    @staticmethod
+    def _apply(state: _State, stale: list[NodeText], gone: list[str], vectors: np.ndarray,
+               plans: list[list[tuple[Chunk, int]]]) -> None:
+        """Swap the stale nodes' chunks for the new ones and forget the deleted nodes, in both retrievers."""
+        dropped = gone + [node.iri for node in stale if node.iri in state.nodes]
+        state.dense.remove(np.array([c for iri in dropped for c in state.nodes[iri].chunks], np.int64))
+        for iri in gone:
+            del state.nodes[iri]
+            state.bm25.remove(iri)
+        ids = np.arange(state.next_id, state.next_id + len(vectors), dtype=np.int64)
+        state.next_id += len(vectors)
+        state.dense.add(ids, vectors)
+        position = 0
+        for node, planned in zip(stale, plans):
+            chunk_ids = [int(i) for i in ids[position:position + len(planned)]]
+            position += len(planned)
+            state.nodes[node.iri] = _Node(node.cls, node.label, node.text, node.level, node.context, node.digest,
+                                          chunk_ids, [start for _, start in planned])
+        state.bm25.add_many((node.iri, lexical_text(node)) for node in stale)
+
+    def _reusable(self, encoder: Encoder, limit: int) -> tuple[_State | None, str]:
+        """The saved state when new vectors may join it, else None and why everything is embedded again."""
+        if not self.exists():
+            return None, "no index yet"
+        try:
+            state = self._load()
+        except (SearchError, SettingsError) as error:
+            return None, f"the saved index could not be read ({error})"
+        if (state.model, state.dim) != (encoder.name, encoder.dim):
+            return None, (f"the index holds {state.model} vectors ({state.dim}d), the encoder is {encoder.name} "
+                          f"({encoder.dim}d); vectors of two models are never mixed")
+        if state.chunk_limit != limit:
+            return None, f"the chunk limit changed from {state.chunk_limit} to {limit} tokens"
+        return state, ""
+
+    # -- searching -----------------------------------------------------------------------------
+    def search(self, query: str, encoder: Encoder | None, *, top: int = 10, types: list[str] | None = None,
+               level: str | None = None, store: Selectable | None = None) -> list[Hit]:
+        """The ``top`` nodes for a query, one hit per node, fused from dense and BM25 rankings after filtering.
+
+        ``types`` keeps some classes (vet: local names), ``level`` one education level (中职, 高职专科,
+        职教本科; nodes without a level drop out); ``store`` fills each hit's neighbours; ``encoder`` None
+        searches with BM25 alone.
+        """
+        if not query.strip():
+            raise SearchError("the query is empty")
+        if top < 1:
+            raise SearchError(f"top must be at least 1, got {top}")
+        state = self._load()
+        settings = self._requested or state.settings
+        keep = node_filter(types, level, {i: n.cls for i, n in state.nodes.items()},
+                           {i: n.level for i, n in state.nodes.items()})
+        depth = max(top * DEPTH_FACTOR, 50)
+        rankings: dict[str, list[str]] = {}
+        best_chunk: dict[str, int] = {}
+        if settings.weights["bm25"] > 0:
+            rankings["bm25"] = [iri for iri, _ in state.bm25.search(query, top=depth, allowed=keep)]
+        if encoder is not None and settings.weights["dense"] > 0 and len(state.dense):
+            if (encoder.name, encoder.dim) != (state.model, state.dim):
+                raise SearchError(f"the index was built with {state.model} ({state.dim}d) but the query encoder is "
+                                  f"{encoder.name} ({encoder.dim}d): search with {state.model}, or rebuild the "
+                                  f"index with `vetgraph index`")
+            vector = np.asarray(encoder.encode_queries([query]), np.float32)[0]
+            folded = self._dense_ranking(state, vector, depth, keep)
+            rankings["dense"] = [iri for iri, _, _ in folded]
+            best_chunk = {iri: chunk for iri, _, chunk in folded}
+        fused = reciprocal_rank_fusion(rankings, settings.weights)[:top]
+        hits = [self._hit(state, f.iri, f.score, f.found_by, query, best_chunk.get(f.iri)) for f in fused]
+        if store is not None and hits:
+            around = neighbours(store, [hit.iri for hit in hits])
+            for hit in hits:
+                hit.neighbours = around.get(hit.iri, [])
+        return hits
+
+    def _dense_ranking(self, state: _State, vector: np.ndarray, depth: int,
+                       keep: Callable[[str], bool] | None) -> list[tuple[str, float, int]]:
+        """Nodes by their best chunk; deeper and deeper until ``depth`` nodes pass the filter or none are left."""
+        node_of = state.node_of_chunk()
+        k = min(len(state.dense), depth * 2)
+        while True:
+            folded = best_per_node(state.dense.search(vector, k), node_of)
+            if keep is not None:
+                folded = [hit for hit in folded if keep(hit[0])]
+            if len(folded) >= depth or k >= len(state.dense):
+                return folded[:depth]
+            k = min(len(state.dense), k * 4)
+
+    @staticmethod
+    def _hit(state: _State, iri: str, score: float, found_by: dict[str, int], query: str,
+             chunk: int | None) -> Hit:
+        node = state.nodes[iri]
+        start = node.starts[node.chunks.index(chunk)] if chunk is not None and chunk in node.chunks else 0
+        return Hit(iri=iri, type=node.cls, label=node.label, text=node.text,
+                   snippet=snippet(node.text, query, start=start), score=score, found_by=dict(found_by))
+
+    # -- on disk -------------------------------------------------------------------------------
+    def _current(self) -> Path | None:
+        try:
+            name = (self.folder / CURRENT).read_text(encoding="utf-8").strip()
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        path = self.folder / name
+        return path if name and path.is_dir() else None
+
+    def _load(self) -> _State:
+        """The live version, read once and again only when another process switched CURRENT."""
+        current = self._current()
+        if current is None:
+            raise SearchError(f"no search index in {self.folder}: run `vetgraph index` first")
+        if self._state is not None and self._state.version == current.name:
+            return self._state
+        manifest = _read_json(current / MANIFEST_FILE)
+        if manifest.get("format") != FORMAT:
+            raise SearchError(f"{current}: index format {manifest.get('format')}, this version reads {FORMAT}; "
+                              "rebuild it with `vetgraph index`")
+        try:
+            nodes = {row.pop("iri"): _Node(**row) for row in _read_json(current / NODES_FILE)}
+            self._state = _State(SearchSettings.load(current), manifest["model"], int(manifest["dim"]),
+                                 int(manifest["chunk_limit"]), DenseIndex.load(current / "dense", backend=self.backend),
+                                 BM25.load(current / "bm25"), nodes, int(manifest["next_id"]), current.name)
+        except (KeyError, TypeError, ValueError) as error:
+            raise SearchError(f"{current}: the search index is damaged ({error!r}); rebuild it with "
+                              "`vetgraph index`") from error
+        return self._state
+
+    def _write(self, state: _State) -> None:
+        """Write a new version folder, then switch CURRENT to it; on failure the previous one stays live."""
+        name = f"{time.strftime('%Y%m%dT%H%M%S')}-{time.time_ns() % 10**9:09d}-{uuid.uuid4().hex[:4]}"
+        staging = self.folder / f".{name}.tmp"
+        try:
+            staging.mkdir(parents=True)
+            state.settings.save(staging)
+            state.dense.save(staging / "dense")
+            state.bm25.save(staging / "bm25")
+            rows = [{"iri": iri, **asdict(node)} for iri, node in sorted(state.nodes.items())]
+            _write_json(staging / NODES_FILE, rows)
+            _write_json(staging / MANIFEST_FILE, {
+                "format": FORMAT, "model": state.model, "dim": state.dim, "chunk_limit": state.chunk_limit,
+                "next_id": state.next_id, "dense": state.dense.describe(), "tokenizer": state.bm25.tokenizer,
+                "nodes": len(state.nodes), "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                "digests": {iri: node.digest for iri, node in sorted(state.nodes.items())}})
+            os.rename(staging, self.folder / name)
+            pointer = self.folder / f"{CURRENT}.tmp"
+            pointer.write_text(name + "\n", encoding="utf-8")
+            os.replace(pointer, self.folder / CURRENT)
+        except OSError as error:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise SearchError(f"cannot write the search index in {self.folder}: {error}; "
+                              "the previous index is kept") from error
+        state.version = name
+        self._prune(keep=name)
+
+    def _prune(self, keep: str) -> None:
+        """Drop versions older than the previous one, and staging folders left by a crash."""
+        versions = sorted(p for p in self.folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+        for old in versions[:-KEEP_VERSIONS]:
+            if old.name != keep:
+                shutil.rmtree(old, ignore_errors=True)
+        for leftover in self.folder.glob(".*.tmp"):
+            if leftover.is_dir() and time.time() - leftover.stat().st_mtime > 3600:
+                shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _embed(stale: list[NodeText], encoder: Encoder, limit: int, count_tokens: TokenCounter,
+           progress: Progress | None) -> tuple[np.ndarray, list[list[tuple[Chunk, int]]]]:
+    """Vectors for every chunk of the stale nodes (in order), and each node's planned chunks."""
+    plans = [plan_chunks(node, limit, count_tokens) for node in stale]
+    texts = [chunk.text for planned in plans for chunk, _ in planned]
+    parts = []
+    if progress is not None:
+        progress(0, len(texts))
+    for start in range(0, len(texts), EMBED_BATCH):
+        batch = texts[start:start + EMBED_BATCH]
+        vectors = np.asarray(encoder.encode_passages(batch), np.float32)
+        if vectors.shape != (len(batch), encoder.dim):
+            raise SearchError(f"{encoder.name} returned vectors of shape {vectors.shape} for {len(batch)} texts "
+                              f"of dimension {encoder.dim}")
+        parts.append(vectors)
+        if progress is not None:
+            progress(start + len(batch), len(texts))
+    return (np.concatenate(parts) if parts else np.empty((0, encoder.dim), np.float32)), plans
+
+
+def _as_node_text(iri: str, node: _Node) -> NodeText:
+    return NodeText(iri=iri, cls=node.cls, label=node.label, text=node.text, level=node.level, digest=node.digest,
+                    context=node.context)
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise SearchError(f"cannot read {path}: {error}") from error
+
+
+def _write_json(path: Path, data: Any) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

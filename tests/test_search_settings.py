@@ -1,0 +1,58 @@
+"""Search settings: keyword-only, unknown keys refused naming the valid ones, saved beside the index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.errors import SettingsError
+from kg.search.settings import SearchSettings
+
+
+def test_defaults() -> None:
+    settings = SearchSettings()
+    assert (settings.model, settings.tokenizer, settings.hnsw_threshold) == ("e5", "char", 50_000)
+    assert settings.weights == {"dense": 1.0, "bm25": 1.0}
+    assert settings.include_flagged_courses is False
+
+
+def test_options_are_keyword_only() -> None:
+    with pytest.raises(TypeError):
+        SearchSettings("static")  # type: ignore[misc]
+
+
+def test_unknown_keys_are_refused_naming_the_valid_ones() -> None:
+    with pytest.raises(SettingsError, match=r"unknown search setting 'modle'; valid: model, tokenizer, weights"):
+        SearchSettings.from_dict({"modle": "e5"})
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"tokenizer": "space"}, "unknown tokenizer 'space'; known: char, jieba"),
+    ({"weights": {"sparse": 1.0}}, "unknown retriever 'sparse' in weights; known: dense, bm25"),
+    ({"weights": {"dense": -1.0}}, "weights must be numbers >= 0"),
+    ({"weights": {"dense": 0, "bm25": 0}}, "at least one retriever"),
+    ({"hnsw_threshold": 0}, "hnsw_threshold must be at least 1"),
+    ({"chunk_tokens": 4}, "chunk_tokens must be at least 16"),
+])
+def test_invalid_values_say_what_is_wrong(changes: dict[str, object], message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        SearchSettings.from_dict(changes)
+
+
+def test_a_missing_weight_means_that_retriever_is_off() -> None:
+    assert SearchSettings(weights={"bm25": 2}).weights == {"dense": 0.0, "bm25": 2.0}
+
+
+def test_saved_and_loaded(tmp_path: Path) -> None:
+    settings = SearchSettings(model="fake", tokenizer="jieba", weights={"dense": 0.5, "bm25": 1.0},
+                              hnsw_threshold=10, chunk_tokens=64, include_flagged_courses=True)
+    path = settings.save(tmp_path)
+    assert path.name == "settings.json"
+    assert SearchSettings.load(tmp_path) == settings
+    assert settings.replace(model="static").model == "static"
+
+
+def test_loading_a_folder_without_settings_says_so(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="no settings.json"):
+        SearchSettings.load(tmp_path)
