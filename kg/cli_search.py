@@ -59,7 +59,7 @@ def index_command(ctx: click.Context, model: str | None) -> None:
     settings = index.settings if model is None else index.settings.replace(model=model)
     index = SearchIndex(home.index, settings)
     update, close = _bar("embed")
-    encoder = load_encoder(settings.model, home.models, progress=update)
+    encoder = load_encoder(settings.model, home.models)
     try:
         report = index.refresh(home.open_reader(), encoder, progress=update)
     finally:
@@ -174,7 +174,7 @@ def model_build(ctx: click.Context) -> None:
 @click.option("--dims", default=256, show_default=True, help="Dimensions of the static embeddings.")
 @click.pass_context
 def model_distill(ctx: click.Context, dims: int) -> None:
-    """Distil the fast static encoder from e5 (about 10 minutes on 2 cores); select it with --model static.
+    """Distil the fast static encoder from e5 (about 5 minutes on 2 cores); select it with --model static.
 
     \b
     Example:
