@@ -13,8 +13,19 @@ from kg.search.settings import SearchSettings
 def test_defaults() -> None:
     settings = SearchSettings()
     assert (settings.model, settings.tokenizer, settings.hnsw_threshold) == ("e5", "char", 50_000)
-    assert settings.weights == {"dense": 1.0, "bm25": 1.0}
+    assert settings.weights == {"dense": 1.0, "bm25": 0.5}
+    assert settings.rrf_k == 2
     assert settings.include_flagged_courses is False
+
+
+def test_the_fusion_constant_reaches_the_ranking(tmp_path) -> None:
+    from kg.search.fusion import reciprocal_rank_fusion
+
+    rankings = {"dense": ["a", "b"], "bm25": ["b", "a"]}
+    close = reciprocal_rank_fusion(rankings, {"dense": 1.0, "bm25": 0.5}, k=2)
+    assert [f.iri for f in close] == ["a", "b"]  # a: 1/3 + .5/4 > b: 1/4 + .5/3
+    with pytest.raises(SettingsError):
+        SearchSettings(rrf_k=-1)
 
 
 def test_options_are_keyword_only() -> None:

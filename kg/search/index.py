@@ -260,7 +260,7 @@ class SearchIndex:
             folded = self._dense_ranking(state, vector, depth, keep)
             rankings["dense"] = [iri for iri, _, _ in folded]
             best_chunk = {iri: chunk for iri, _, chunk in folded}
-        fused = reciprocal_rank_fusion(rankings, settings.weights)[:top]
+        fused = reciprocal_rank_fusion(rankings, settings.weights, k=settings.rrf_k)[:top]
         hits = [self._hit(state, f.iri, f.score, f.found_by, query, best_chunk.get(f.iri)) for f in fused]
         if store is not None and hits:
             around = neighbours(store, [hit.iri for hit in hits])
