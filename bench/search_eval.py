@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -151,8 +152,11 @@ class Searchers:
         return [hit.iri for hit in hits]
 
 
-def open_index(home_dir: Path, model: str) -> Searchers:
-    """The home's search index for ``model``: reused when current, refreshed (with progress) otherwise."""
+def open_index(home_dir: Path, model: str, overrides: dict[str, Any]) -> Searchers:
+    """The home's search index for ``model``: reused when current, refreshed (with progress) otherwise.
+
+    ``overrides`` (fusion weights, rrf_k...) change how it is searched, not how it is built.
+    """
     home = Home(home_dir)
     started = time.perf_counter()
     encoder = load_encoder(model, home.models)
@@ -162,8 +166,26 @@ def open_index(home_dir: Path, model: str) -> Searchers:
     index = SearchIndex(home.index, settings)
     report = index.refresh(home.open_reader(), encoder, progress=progress_printer("index: chunks embedded"))
     print(f"index: {report.summary()}", file=sys.stderr)
-    dense_only = SearchIndex(home.index, settings.replace(weights={"dense": 1.0, "bm25": 0.0}))
-    return Searchers(index, dense_only, encoder)
+    searched = settings.replace(**overrides)
+    print(f"fusion: {json.dumps({k: v for k, v in searched.to_dict().items() if k in ('weights', 'rrf_k')})}",
+          file=sys.stderr)
+    fused = SearchIndex(home.index, searched)
+    dense_only = SearchIndex(home.index, searched.replace(weights={"dense": 1.0, "bm25": 0.0}))
+    return Searchers(fused, dense_only, encoder)
+
+
+def parse_overrides(pairs: list[str]) -> dict[str, Any]:
+    """KEY=VALUE pairs, each VALUE read as JSON where it parses (numbers, objects), else as a string."""
+    overrides: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            sys.exit(f"--set expects KEY=VALUE, got {pair!r}")
+        try:
+            overrides[key] = json.loads(value)
+        except ValueError:
+            overrides[key] = value
+    return overrides
 
 
 def run_query(searchers: Searchers, query: Query, retriever: str, use_filter: bool, k: int = K) -> list[str]:
@@ -211,6 +233,8 @@ def main() -> None:
                         help="home folder to build or reuse (default: a folder per model under the temp dir)")
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--queries", type=Path, default=QUERIES)
+    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                        help='search setting for this run, e.g. --set rrf_k=60 --set \'weights={"dense":1,"bm25":1}\'')
     parser.add_argument("--json", type=Path, default=None, help="also write per-query scores to this file")
     args = parser.parse_args()
     if not args.data.is_dir():
@@ -219,12 +243,13 @@ def main() -> None:
     queries = load_queries(args.queries)
     prepare_home(home_dir, args.data)
     warn_unjudgeable(home_dir, queries)
-    searchers = open_index(home_dir, args.model)
+    searchers = open_index(home_dir, args.model, parse_overrides(args.overrides))
     started = time.perf_counter()
     scores = evaluate(searchers, queries)
     seconds = time.perf_counter() - started
     typed = sum(1 for q in queries if q.type)
-    print(f"model {args.model}; {len(queries)} queries ({typed} with a class filter); "
+    searched = searchers.fused.settings
+    print(f"model {args.model}; fusion weights {searched.weights}, rrf_k {searched.rrf_k}; {len(queries)} queries ({typed} with a class filter); "
           f"{len(scores) * len(queries)} searches in {seconds:.1f} s; home {home_dir}\n")
     print(table(scores, queries, lambda q: True, "All queries (filter 'class' applies only to queries that name one)"))
     print()
