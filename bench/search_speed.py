@@ -203,7 +203,8 @@ def encode_scenario(args: argparse.Namespace) -> dict[str, Any]:
         started = time.perf_counter()
         encoder.encode_passages(texts)
         seconds = time.perf_counter() - started
-        result[spec] = {"name": encoder.name, "load_s": loaded, "encode_s": seconds, "texts_per_s": len(texts) / seconds}
+        result[spec] = {"name": encoder.name, "load_s": loaded, "encode_s": seconds,
+                        "texts_per_s": len(texts) / seconds}
     result["peak_mib"] = peak_mib()
     return result
 
@@ -240,7 +241,8 @@ def print_index(real: dict[str, Any], synthetic: dict[str, Any] | None, queries_
           f"{'texts s':>7} {'BM25-only s':>11} {'build/BM25':>10} {'peak MiB':>9}")
     for name, r in rows:
         print(f"{name:<14} {r['nodes']:>8,} {r['chunks']:>8,} {r['dense']:>12} {r['build_s']:>8.1f} "
-              f"{r['nodes'] / r['build_s']:>8,.0f} {r['texts_s']:>7.1f} {r['bm25_build_s']:>11.1f} {r['build_s'] / r['bm25_build_s']:>10.1f} "
+              f"{r['nodes'] / r['build_s']:>8,.0f} {r['texts_s']:>7.1f} {r['bm25_build_s']:>11.1f} "
+              f"{r['build_s'] / r['bm25_build_s']:>10.1f} "
               f"{r['peak_mib']:>9,.0f}")
     print(f"\nQuery latency over {queries_n} queries each (ms; ratio = p50 / BM25-only p50)")
     print(f"{'graph':<14} {'retriever':<13} {'p50':>8} {'p95':>8} {'mean':>8} {'ratio':>6}")
@@ -255,7 +257,8 @@ def print_index(real: dict[str, Any], synthetic: dict[str, Any] | None, queries_
               f"{synthetic['build_s'] / real['build_s']:.1f}x, fusion p50 "
               f"{synthetic['latency_ms']['fusion']['p50'] / real['latency_ms']['fusion']['p50']:.1f}x, "
               f"peak memory {synthetic['peak_mib'] / real['peak_mib']:.1f}x "
-              f"({synthetic['synthetic_triples']:,} synthetic triples written in {synthetic['synthetic_write_s']:.0f} s)")
+              f"({synthetic['synthetic_triples']:,} synthetic triples written in "
+              f"{synthetic['synthetic_write_s']:.0f} s)")
 
 
 def print_encode(enc: dict[str, Any], model: str) -> None:
