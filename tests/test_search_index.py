@@ -258,7 +258,8 @@ def test_another_tokenizer_re_tokenizes_bm25_without_embedding(tmp_path: Path) -
     encoder = FakeEncoder()
     index = SearchIndex(home.index, SearchSettings(tokenizer="jieba"))
     report = index.refresh(home.open_reader(), encoder)
-    assert encoder.texts_encoded == 0 and report.written and report.notes == ["BM25 re-tokenized: char -> jieba"]
+    assert encoder.texts_encoded == 0 and report.written and report.bm25_rebuilt and report.notes == [
+        "BM25 rebuilt: char (label-x2+embedded/1) -> jieba (label-x2+embedded/1)"]
     assert SearchIndex(home.index).settings.tokenizer == "jieba"
     assert SearchIndex(home.index).search("养老护理员", None, top=1)[0].label == "养老护理员"
 
@@ -367,3 +368,30 @@ def test_the_count_stays_right_across_adds_and_deletes(steps: list[set[str]]) ->
             found = {h.label for h in index.search("赛项", encoder, top=10)} if names else set()
             assert found == names
             present = names
+
+
+def test_an_index_saved_with_an_older_bm25_format_rebuilds_bm25_without_re_embedding(tmp_path) -> None:
+    import json
+
+    from kg.search.encoder import FakeEncoder
+    from kg.search.index import SearchIndex
+    from kg.search.settings import SearchSettings
+    from kg.search.texts import LEXICAL_FORMAT
+    from kg.pipeline import ingest
+    from kg.store.home import Home
+    from tests.conftest import ROOT
+
+    home = Home(tmp_path / "home")
+    ingest(home, [ROOT / "corpus" / "catalogues"])
+    settings = SearchSettings(model="fake")
+    SearchIndex(home.index, settings).refresh(home.open_reader(), FakeEncoder())
+    current = home.index / (home.index / "CURRENT").read_text(encoding="utf-8").strip()
+    manifest = json.loads((current / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["lexical_format"] == LEXICAL_FORMAT
+    manifest["lexical_format"] = "older"
+    (current / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    encoder = FakeEncoder()
+    report = SearchIndex(home.index, settings).refresh(home.open_reader(), encoder)
+    assert report.bm25_rebuilt and report.written and encoder.texts_encoded == 0
+    again = SearchIndex(home.index, settings).refresh(home.open_reader(), FakeEncoder())
+    assert not again.bm25_rebuilt and not again.written

@@ -28,7 +28,7 @@ from kg.search.fusion import best_per_node, node_filter, reciprocal_rank_fusion
 from kg.search.lexical import BM25
 from kg.search.results import neighbours, snippet
 from kg.search.settings import SearchError, SearchSettings
-from kg.search.texts import Selectable, lexical_text, node_texts
+from kg.search.texts import LEXICAL_FORMAT, Selectable, lexical_text, node_texts
 
 FORMAT = 1
 CURRENT, MANIFEST_FILE, NODES_FILE = "CURRENT", "manifest.json", "nodes.json"
@@ -57,6 +57,7 @@ class RefreshReport:
     tokenizer: str = ""
     nodes: int = 0
     chunks: int = 0
+    bm25_rebuilt: bool = False  # another tokenizer or BM25 document format: BM25 rebuilt, nothing re-embedded
     written: bool = False  # False when nothing changed and the saved index was left alone
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
@@ -104,6 +105,7 @@ class _State:
     nodes: dict[str, _Node] = field(default_factory=dict)
     next_id: int = 0
     version: str = ""
+    lexical_format: str = LEXICAL_FORMAT  # how the BM25 documents were built (see texts.lexical_text)
 
     def node_of_chunk(self) -> dict[int, str]:
         return {chunk: iri for iri, node in self.nodes.items() for chunk in node.chunks}
@@ -166,7 +168,7 @@ class SearchIndex:
             self._apply(state, stale, gone, vectors, plans)
             report.dense_kind, report.dense_backend = state.dense.kind, state.dense.backend
             report.nodes, report.chunks = len(state.nodes), len(state.dense)
-            if report.changed or saved_settings != settings:
+            if report.changed or report.bm25_rebuilt or saved_settings != settings:
                 self._write(state)
                 report.written = True
         except BaseException:
@@ -186,8 +188,11 @@ class SearchIndex:
         old_settings, state = saved.settings, saved
         state.settings = settings
         state.dense.hnsw_threshold = settings.hnsw_threshold
-        if state.bm25.tokenizer != settings.tokenizer:
-            report.notes.append(f"BM25 re-tokenized: {state.bm25.tokenizer} -> {settings.tokenizer}")
+        if state.bm25.tokenizer != settings.tokenizer or state.lexical_format != LEXICAL_FORMAT:
+            report.notes.append(f"BM25 rebuilt: {state.bm25.tokenizer} ({state.lexical_format or 'unrecorded'}) -> "
+                                f"{settings.tokenizer} ({LEXICAL_FORMAT})")
+            state.lexical_format = LEXICAL_FORMAT
+            report.bm25_rebuilt = True
             state.bm25 = BM25(settings.tokenizer)
             state.bm25.add_many((iri, lexical_text(_as_node_text(iri, n))) for iri, n in state.nodes.items())
         if old_settings.include_flagged_courses != settings.include_flagged_courses:
@@ -313,7 +318,8 @@ class SearchIndex:
             nodes = {row.pop("iri"): _Node(**row) for row in _read_json(current / NODES_FILE)}
             self._state = _State(SearchSettings.load(current), manifest["model"], int(manifest["dim"]),
                                  int(manifest["chunk_limit"]), DenseIndex.load(current / "dense", backend=self.backend),
-                                 BM25.load(current / "bm25"), nodes, int(manifest["next_id"]), current.name)
+                                 BM25.load(current / "bm25"), nodes, int(manifest["next_id"]), current.name,
+                                 manifest.get("lexical_format", ""))
         except (KeyError, TypeError, ValueError) as error:
             raise SearchError(f"{current}: the search index is damaged ({error!r}); rebuild it with "
                               "`vetgraph index`") from error
@@ -333,7 +339,7 @@ class SearchIndex:
             _write_json(staging / MANIFEST_FILE, {
                 "format": FORMAT, "model": state.model, "dim": state.dim, "chunk_limit": state.chunk_limit,
                 "next_id": state.next_id, "dense": state.dense.describe(), "tokenizer": state.bm25.tokenizer,
-                "nodes": len(state.nodes), "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                "lexical_format": state.lexical_format, "nodes": len(state.nodes), "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                 "digests": {iri: node.digest for iri, node in sorted(state.nodes.items())}})
             os.rename(staging, self.folder / name)
             pointer = self.folder / f"{CURRENT}.tmp"
