@@ -48,10 +48,6 @@ def _registry() -> dict[str, Ingestor]:
             for ingestor in (policy.INGESTOR, course_standard.INGESTOR, *CATALOGUE_INGESTORS)}
 
 
-def known_kinds() -> list[str]:
-    return sorted(_registry())
-
-
 def get_ingestor(kind: str) -> Ingestor:
     registry = _registry()
     if kind not in registry:

@@ -54,7 +54,3 @@ def prefixed(iri: str) -> str:
             return f"{prefix}:{iri[len(ns):]}"
     return iri
 
-
-def sparql_prologue() -> str:
-    """PREFIX lines for every predeclared prefix."""
-    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg import terms
 from kg.errors import VetgraphError
 from kg.store.oxigraph import OxigraphStore
 from kg.store.rdflib_view import as_rdflib_graph
+
+if TYPE_CHECKING:
+    import rdflib
 
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 
@@ -46,7 +50,7 @@ def validate_store(store: OxigraphStore, ontology_dir: Path = ONTOLOGY_DIR) -> l
     return sorted(_violations(results), key=lambda v: (v.focus, v.path, v.message))
 
 
-def _violations(results: "rdflib.Graph") -> list[Violation]:  # type: ignore[name-defined]  # noqa: F821
+def _violations(results: rdflib.Graph) -> list[Violation]:
     from rdflib import Namespace
 
     sh = Namespace(terms.SH)

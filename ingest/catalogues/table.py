@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,8 +115,3 @@ def _read_jsonl(path: Path) -> RawTable:
             for number, value in objects]
     return RawTable(header, rows)
 
-
-def iter_cells(table: RawTable) -> Iterator[tuple[int, dict[str, str]]]:
-    """Rows as {header: cell} dicts (short rows padded with '')."""
-    for line, cells in table.rows:
-        yield line, {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(table.header)}

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode
 
+from ingest.catalogues import iris
 from ingest.course_standard.parser import PARSER_VERSION, looks_like_course_standard, parse_course_standard
 from ingest.course_standard.triples import course_standard_to_triples
 from ingest.readers import read_blocks
@@ -35,14 +36,8 @@ def parse_course_standard_file(path: Path, source: NamedNode) -> ParseResult:
     summary = (f"《{doc.course_name}》 course standard{hours}: {counts['outcomes']} outcomes, "
                f"{counts['modules']} modules, {counts['certificates']} certificates, "
                f"{counts['competitions']} competitions")
-    return ParseResult(triples=triples, document=course_iri_of(doc), summary=summary, counts=counts,
-                       rejections=list(doc.warnings))
-
-
-def course_iri_of(doc) -> str:  # noqa: ANN001 - a CourseStandardDoc
-    from ingest.catalogues import iris
-
-    return iris.course_standard(doc.slug).value
+    return ParseResult(triples=triples, document=iris.course_standard(doc.slug).value, summary=summary,
+                       counts=counts, rejections=list(doc.warnings))
 
 
 INGESTOR = Ingestor(

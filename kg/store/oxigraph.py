@@ -18,10 +18,6 @@ SOURCE_GRAPHS = terms.GRAPH + "source/"
 SYSTEM = NamedNode(terms.SYSTEM_GRAPH)
 
 
-def _plain(term: Any) -> str | None:
-    return None if term is None else term.value
-
-
 class OxigraphStore:
     """A GraphStore over pyoxigraph: in memory when ``path`` is None, else an on-disk database."""
 
