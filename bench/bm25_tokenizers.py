@@ -80,7 +80,7 @@ def mrr(ranked: list[str], relevant: dict[str, int], k: int = K) -> float:
 
 def graph_texts(home_dir: Path | None, data: Path) -> list[NodeText]:
     """The node texts of a home, ingesting ../shared/data into a temporary one when none is given."""
-    from kg.pipeline import ingest
+    from kg.pipeline.run import ingest
 
     home = Home(home_dir or Path(tempfile.mkdtemp()) / "home")
     if home.is_empty():

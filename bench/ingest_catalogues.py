@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg.pipeline import ingest  # noqa: E402
-from kg.stats import class_counts  # noqa: E402
+from kg.pipeline.run import ingest  # noqa: E402
+from kg.query.stats import class_counts  # noqa: E402
 from kg.store.home import Home  # noqa: E402
 
 FOLDERS = ("catalogs", "certificates", "standards")

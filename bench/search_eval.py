@@ -91,7 +91,7 @@ def mean(values: Iterable[float]) -> float:
 # -- the home and the index ------------------------------------------------------------------------
 def prepare_home(home_dir: Path, data: Path) -> None:
     """Ingest the real data into home_dir unless it already holds it (re-ingesting changes nothing)."""
-    from kg.pipeline import ingest
+    from kg.pipeline.run import ingest
 
     home = Home(home_dir)
     if not home.is_empty():

@@ -59,7 +59,7 @@ def percentile(values: list[float], share: float) -> float:
 # -- building homes --------------------------------------------------------------------------------
 def ingest_real(home: Home, data: Path) -> float:
     """Ingest the real data into an empty home; the seconds it took."""
-    from kg.pipeline import ingest
+    from kg.pipeline.run import ingest
 
     started = time.perf_counter()
     ingest(home, [data])

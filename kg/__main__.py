@@ -1,6 +1,6 @@
 """`python -m kg` is the `vetgraph` command."""
 
-from kg.cli import main
+from kg.cli.main import main
 
 if __name__ == "__main__":
     main()

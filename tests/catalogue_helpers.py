@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from pyoxigraph import NamedNode
 
+from ingest.base import ParseResult
 from ingest.catalogues.base import CatalogueKind, load_table
-from ingest.registry import ParseResult
+from kg.core.rdf import Triple
 from kg.errors import SourceError
-from kg.rdf import Triple
 from kg.store.oxigraph import OxigraphStore
 from tests.test_store import _record
 

@@ -32,7 +32,7 @@ def seed_path() -> Path:
 @pytest.fixture(scope="session")
 def real_home(tmp_path_factory: pytest.TempPathFactory):
     """All of ../shared/data ingested once per session (read-only: copy it before changing it)."""
-    from kg.pipeline import ingest
+    from kg.pipeline.run import ingest
     from kg.store.home import Home
 
     data = require_shared()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kg.pipeline import ingest
+from kg.pipeline.run import ingest
 from kg.store.home import ENV_HOME, Home
 
 ROOT = Path(__file__).resolve().parent.parent

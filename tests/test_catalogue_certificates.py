@@ -9,13 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyoxigraph import NamedNode
 
-from ingest.catalogues import iris
 from ingest.catalogues.certificates import KIND, certificate_names, organization_label
 from ingest.registry import choose_ingestor
+from kg.core import iris
 from kg.store.oxigraph import OxigraphStore
-from kg.validate import validate_store
-from tests.catalogue_helpers import (build, class_count, class_counts, load_error, store_of, with_changes,
-                                     write_csv)
+from kg.validate.shacl import validate_store
+from tests.catalogue_helpers import build, class_count, class_counts, load_error, store_of, with_changes, write_csv
 from tests.conftest import ROOT, require_shared
 
 HEADER = ["cert_id", "certificate_name", "issuing_org_培训评价组织", "level", "effective_from", "batch"]

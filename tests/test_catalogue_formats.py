@@ -16,8 +16,7 @@ from tests import test_catalogue_industries as industry_tests
 from tests import test_catalogue_majors as major_tests
 from tests import test_catalogue_occupations as occupation_tests
 from tests import test_catalogue_standards as standard_tests
-from tests.catalogue_helpers import (VET_LINE, build, triple_strings, without_lines, write_csv, write_jsonl,
-                                     write_xlsx)
+from tests.catalogue_helpers import VET_LINE, build, triple_strings, without_lines, write_csv, write_jsonl, write_xlsx
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import pytest
 
 from ingest.catalogues.majors import KIND
 from ingest.registry import choose_ingestor
-from kg.validate import validate_store
+from kg.validate.shacl import validate_store
 from tests.catalogue_helpers import build, class_count, load_error, store_of, with_changes, write_csv
 from tests.conftest import require_shared
 

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from ingest.base import ParseResult
 from ingest.catalogues import industries, majors
 from ingest.catalogues.occupations import KIND
-from ingest.registry import ParseResult, choose_ingestor
+from ingest.registry import choose_ingestor
 from kg.store.oxigraph import OxigraphStore
-from kg.validate import validate_store
+from kg.validate.shacl import validate_store
 from tests.catalogue_helpers import build, load_error, store_of, triple_strings, write_csv
 from tests.conftest import ROOT, require_shared
 

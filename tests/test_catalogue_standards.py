@@ -11,18 +11,17 @@ from pyoxigraph import NamedNode
 
 from ingest.catalogues.standards import COURSES_KIND, OCCUPATIONS_KIND
 from ingest.catalogues.standards_courses import name_quality
-from ingest.catalogues.standards_occupations import strip_markers
 from ingest.registry import choose_ingestor
-from kg.pipeline import IngestReport, ingest
-from kg.rdf import RDF_TYPE, Triple, string, term, vet, zh
-from kg.resolve import derived_graph
-from kg.resolve_occupations import occupation_links
+from kg.core import iris
+from kg.core.names import strip_occupation_markers
+from kg.core.rdf import RDF_TYPE, Triple, string, term, vet, zh
+from kg.pipeline.report import IngestReport
+from kg.pipeline.run import ingest
+from kg.resolve.occupations import occupation_links
 from kg.store.home import Home
-from kg.store.manifest import source_iri
 from kg.store.oxigraph import OxigraphStore
-from kg.validate import validate_store
-from tests.catalogue_helpers import (build, class_counts, load_error, store_of, triple_strings, with_changes,
-                                     write_csv)
+from kg.validate.shacl import validate_store
+from tests.catalogue_helpers import build, class_counts, load_error, store_of, triple_strings, with_changes, write_csv
 from tests.conftest import ROOT, require_shared
 from tests.test_store import _record
 
@@ -185,7 +184,7 @@ def test_the_real_files_are_recognised_by_their_header() -> None:
     ("导航工程技术人员LS/", "导航工程技术人员"), ("军官（警官）", "军官（警官）"), ("导游", "导游"),
 ])
 def test_trailing_green_and_digital_markers_are_stripped(printed: str, stripped: str) -> None:
-    assert strip_markers(printed) == stripped
+    assert strip_occupation_markers(printed) == stripped
 
 
 def test_the_real_occupation_file_gives_one_mention_a_row_and_the_stated_links() -> None:
@@ -260,7 +259,7 @@ def _resolved_store(tmp_path: Path, rows: list[list[str]], with_catalogue: bool 
     """The rows' mentions (from o.csv, as the pipeline would record it) beside the hand-made catalogue."""
     path = write_csv(tmp_path / "o.csv", OCCUPATION_HEADER, rows)
     store = OxigraphStore()
-    built = build(OCCUPATIONS_KIND, path, NamedNode(source_iri(str(path))))
+    built = build(OCCUPATIONS_KIND, path, NamedNode(iris.source(str(path))))
     store.commit_source(_record(str(path), "a" * 64), built.triples)
     if with_catalogue:
         store.commit_source(_record("/occupations.csv", "c" * 64), _catalogue())
@@ -272,7 +271,7 @@ def test_a_stated_xilei_refers_to_it_and_a_xiaolei_name_is_found_under_its_group
     resolution = occupation_links(store)
     assert resolution.notes == ["occupation links: 3 of 3 occupation mentions resolved (1 by code, "
                                 "2 under their 小类), 0 unresolved"]
-    store.replace_graph(derived_graph(resolution.name), resolution.triples)
+    store.replace_graph(iris.derived_graph(resolution.name), resolution.triples)
     refers = store.select("SELECT ?text ?o WHERE { ?m vet:spanText ?text ; vet:refersTo ?o }")
     base = "https://w3id.org/vetgraph/id/occupation/"
     assert {(r["text"], r["o"].removeprefix(base)) for r in refers} == {
@@ -299,7 +298,7 @@ def test_what_does_not_resolve_is_noted_with_its_line_and_kept(tmp_path: Path) -
     assert notes[1].startswith("o.csv:3: major 460702: no 细类 named '新能源汽车检测工' under 4-12-01")
     assert notes[2].startswith("o.csv:4: major 460702: occupation code 9-99-99-99 is not in the store's 职业分类大典")
     assert [t[2].value for t in resolution.triples] == ["https://w3id.org/vetgraph/id/occupation/2-02-07-11"]
-    store.replace_graph(derived_graph(resolution.name), resolution.triples)
+    store.replace_graph(iris.derived_graph(resolution.name), resolution.triples)
     assert len(store.select("SELECT ?m WHERE { ?m a vet:Mention }")) == 3  # none dropped
 
 

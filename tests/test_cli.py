@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import cli
+from kg.cli.main import cli
 from kg.store.home import Home
 from tests.conftest import ROOT, require_shared
 
@@ -47,12 +47,12 @@ def test_ingest_reports_added_then_unchanged(policy_home: Path, tmp_path: Path) 
     home = tmp_path / "home"
     shutil.copytree(policy_home, home)
     before = run(home, "stats", "--json").output
-    triples = len(list(Home(home).open_reader().all_quads()))
+    triples = len(list(Home(home).open_reader().quads(include_system=True)))
     again = run(home, "ingest", str(require_shared("policy")))
     assert again.exit_code == 0
     assert "0 added, 0 replaced, 11 unchanged" in again.output
     assert run(home, "stats", "--json").output == before
-    assert len(list(Home(home).open_reader().all_quads())) == triples
+    assert len(list(Home(home).open_reader().quads(include_system=True))) == triples
 
 
 def test_stats_json_counts_classes_by_local_name(policy_home: Path) -> None:
@@ -126,7 +126,7 @@ def test_validate_passes_then_fails_on_a_graph_broken_on_purpose(policy_home: Pa
     home = tmp_path / "broken"
     shutil.copytree(policy_home, home)
     with Home(home).writer() as store:
-        store._update(  # a provision with a second parent and a document that is part of something
+        store.update(  # a provision with a second parent and a document that is part of something
             "INSERT DATA { GRAPH <https://w3id.org/vetgraph/graph/test> { "
             "<https://w3id.org/vetgraph/id/policy/vocational-education-law-2022/chapter-1/article-1> "
             "<http://data.europa.eu/eli/ontology#is_part_of> "
@@ -196,7 +196,7 @@ def test_json_report_is_alone_on_stdout(tmp_path: Path) -> None:
 def test_light_commands_do_not_import_heavy_libraries(command: list[str], tmp_path: Path) -> None:
     heavy = ["torch", "sentence_transformers", "faiss", "streamlit", "rdflib", "pyshacl", "docx", "pdfplumber"]
     script = (
-        "import sys\nfrom kg.cli import cli\n"
+        "import sys\nfrom kg.cli.main import cli\n"
         f"try:\n    cli({['--store', str(tmp_path / 'h'), *command]!r})\nexcept SystemExit:\n    pass\n"
         f"print(sorted(m for m in {heavy!r} if m in sys.modules))"
     )

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import cli
-from kg.pipeline import ingest
+from kg.cli.main import cli
+from kg.pipeline.run import ingest
 from kg.store.home import Home
 from tests.conftest import ROOT
 

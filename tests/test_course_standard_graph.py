@@ -10,13 +10,12 @@ from pathlib import Path
 import pytest
 from pyoxigraph import NamedNode
 
+from corpus.writers import write_docx_blocks, write_pdf_blocks
 from ingest.course_standard.ingestor import INGESTOR
 from ingest.registry import choose_ingestor
-from kg.pipeline import ingest
+from kg.pipeline.run import ingest
 from kg.store.home import Home
-from kg.store.oxigraph import OxigraphStore
 from tests.conftest import ROOT
-from tests.fixtures_docs import write_docx_blocks, write_pdf_blocks
 
 CORPUS = ROOT / "corpus"
 STANDARDS = sorted((CORPUS / "course_standards").glob("*.expected.json"))
@@ -87,7 +86,7 @@ def test_each_corpus_standard_becomes_the_expected_course(expected_path: Path, c
 
 
 def test_the_corpus_with_its_catalogues_validates(corpus_home: Home) -> None:
-    from kg.validate import validate_store
+    from kg.validate.shacl import validate_store
 
     assert validate_store(corpus_home.open_reader()) == []
 

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from corpus.writers import write_blank_pdf, write_docx_blocks, write_pdf_blocks
 from ingest.course_standard.basic_info import BasicInfo, line_pairs
 from ingest.course_standard.fields import credits_value, hours_value, institution_of, majors_of
 from ingest.course_standard.mentions import certificate_mentions, competition_mentions
@@ -21,7 +22,6 @@ from ingest.readers import read_blocks
 from ingest.readers.blocks import TableBlock
 from kg.errors import SourceError
 from tests.conftest import ROOT, require_shared
-from tests.fixtures_docs import write_blank_pdf, write_docx_blocks, write_pdf_blocks
 
 CORPUS = ROOT / "corpus" / "course_standards"
 STANDARD = [

@@ -10,7 +10,7 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
 
-from kg import terms
+from kg.core import terms
 
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 VET = Namespace(terms.VET)

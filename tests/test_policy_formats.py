@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from corpus.writers import write_docx, write_gbk, write_html, write_pdf
 from ingest.policy.parser import parse_policy
 from ingest.policy.records import PolicyDoc
-from tests.fixtures_docs import write_docx, write_gbk, write_html, write_pdf
 from tests.conftest import require_shared
 
 WRITERS = {"docx": write_docx, "pdf": write_pdf, "gbk.txt": write_gbk, "html": write_html}

@@ -9,15 +9,15 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from ingest.policy.records import SourceLine
+from corpus.writers import write_blank_pdf, write_docx, write_gbk, write_html, write_pdf
 from ingest.readers import READERS, read_lines, source_format
 from ingest.readers.decode import decode_bytes
 from ingest.readers.joining import join_wrapped
 from ingest.readers.pdf import drop_page_numbers, extract_lines
 from ingest.readers.pdf_layout import paragraphs
 from ingest.readers.pdf_lines import PhysicalLine
+from kg.core.records import SourceLine
 from kg.errors import SourceError, UnknownKindError
-from tests.fixtures_docs import write_blank_pdf, write_docx, write_gbk, write_html, write_pdf
 
 
 def squeeze(text: str) -> str:

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from corpus.writers import write_blank_pdf, write_docx_blocks, write_html, write_pdf_blocks
 from ingest.readers import read_blocks, read_lines
 from ingest.readers.blocks import Paragraph, TableBlock
 from kg.errors import SourceError, UnknownKindError
-from tests.fixtures_docs import write_blank_pdf, write_docx_blocks, write_html, write_pdf_blocks
 
 MERGED_TABLE = [
     ["课程名称", "新能源汽车动力电池技术", "课程代码", "QC2301"],

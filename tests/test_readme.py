@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import cli
+from kg.cli.main import cli
 from tests.conftest import ROOT, require_shared
 
 README = ROOT / "README.md"

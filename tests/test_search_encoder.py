@@ -14,8 +14,17 @@ import numpy as np
 import pytest
 
 from kg.search.encoder import FakeEncoder, SentenceTransformerEncoder, load_encoder
-from kg.search.models import (E5_FOLDER, MANIFEST, STATIC_FOLDER, ModelError, Q4Weights, atomic_folder, build_e5,
-                              cached_model, resolve_model)
+from kg.search.models import (
+    E5_FOLDER,
+    MANIFEST,
+    STATIC_FOLDER,
+    ModelError,
+    Q4Weights,
+    atomic_folder,
+    build_e5,
+    cached_model,
+    resolve_model,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERY = "新能源汽车维修"

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.pipeline import ingest
+from kg.pipeline.run import ingest
 from kg.search.base import Hit
 from kg.search.chunking import fallback_count_tokens, plan_chunks
 from kg.search.encoder import FakeEncoder
@@ -373,11 +373,11 @@ def test_the_count_stays_right_across_adds_and_deletes(steps: list[set[str]]) ->
 def test_an_index_saved_with_an_older_bm25_format_rebuilds_bm25_without_re_embedding(tmp_path) -> None:
     import json
 
+    from kg.pipeline.run import ingest
     from kg.search.encoder import FakeEncoder
     from kg.search.index import SearchIndex
     from kg.search.settings import SearchSettings
     from kg.search.texts import LEXICAL_FORMAT
-    from kg.pipeline import ingest
     from kg.store.home import Home
     from tests.conftest import ROOT
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from pyoxigraph import RdfFormat, parse
 
-from kg import terms
-from kg.pipeline import ingest
+from kg.core import terms
+from kg.pipeline.run import ingest
 from kg.search.base import SEARCHABLE
 from kg.search.texts import embedded_text, node_texts, target_sentence
 from kg.store.home import Home

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -14,19 +12,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyoxigraph import NamedNode
 
+from kg.core import iris
+from kg.core.rdf import RDF_TYPE, vet, zh
+from kg.core.records import Rejection
 from kg.errors import StoreLockedError
-from kg.rdf import RDF_TYPE, vet, zh
-from kg.store.base import Rejection, SourceRecord
+from kg.store.base import SourceRecord
 from kg.store.home import Home
-from kg.store.manifest import graph_iri, source_iri
 from kg.store.oxigraph import OxigraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _record(path: str, sha: str) -> SourceRecord:
-    return SourceRecord(iri=source_iri(path), path=path, sha256=sha, kind="policy", parser_version="t/1",
-                        graph=graph_iri(path, sha, "t/1"), ingested_at="2026-01-01T00:00:00+00:00",
+    return SourceRecord(iri=iris.source(path), path=path, sha256=sha, kind="policy", parser_version="t/1",
+                        graph=iris.source_graph(path, sha, "t/1"), ingested_at="2026-01-01T00:00:00+00:00",
                         run="https://w3id.org/vetgraph/run/test")
 
 
@@ -35,7 +34,7 @@ def _triples(n: int, prefix: str = "s"):
 
 
 def _data_count(store: OxigraphStore) -> int:
-    return sum(1 for _ in store.data_quads())
+    return sum(1 for _ in store.quads())
 
 
 def test_commit_replaces_exactly_the_triples_of_one_source() -> None:
@@ -65,7 +64,7 @@ def test_rejections_are_kept_in_the_manifest_and_replaced_with_the_source() -> N
 def test_a_failure_while_writing_leaves_the_store_unchanged(fail_after: int) -> None:
     store = OxigraphStore()
     store.commit_source(_record("/a.txt", "1" * 64), _triples(10, "old"))
-    before = sorted(str(q) for q in store.all_quads())
+    before = sorted(str(q) for q in store.quads(include_system=True))
 
     def failing():
         for i, triple in enumerate(_triples(100, "new")):
@@ -75,7 +74,7 @@ def test_a_failure_while_writing_leaves_the_store_unchanged(fail_after: int) -> 
 
     with pytest.raises(Exception, match="injected"):
         store.commit_source(_record("/a.txt", "9" * 64), failing())
-    assert sorted(str(q) for q in store.all_quads()) == before
+    assert sorted(str(q) for q in store.quads(include_system=True)) == before
 
 
 def test_a_crash_between_stage_and_switch_is_invisible_after_restart(tmp_path: Path) -> None:

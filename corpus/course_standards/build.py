@@ -390,7 +390,7 @@ OUTPUTS: dict[str, str] = {
 
 def build(folder: Path = HERE) -> list[Path]:
     """Write every standard in ``OUTPUTS`` into ``folder``; returns the paths written."""
-    from tests.fixtures_docs import write_docx_blocks, write_pdf_blocks
+    from corpus.writers import write_docx_blocks, write_pdf_blocks
 
     writers = {"docx": write_docx_blocks, "pdf": write_pdf_blocks}
     return [writers[suffix](SOURCES[stem], folder / f"{stem}.{suffix}") for stem, suffix in OUTPUTS.items()]

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode
 
+from ingest.base import ParseResult
 from ingest.catalogues.table import RawTable, read_table
-from ingest.registry import ParseResult
+from kg.core.rdf import PROV_DERIVED, Triple, integer, vet
+from kg.core.records import Rejection
 from kg.errors import SourceError
-from kg.rdf import PROV_DERIVED, Triple, integer, vet
-from kg.store.base import Rejection
 
 
 @dataclass(frozen=True)

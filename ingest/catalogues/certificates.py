@@ -3,7 +3,7 @@
 One column map reads both the official batch lists (batch, seq, organisation, name) and the national
 platform's level listing (cert_id, name, organisation, level, effective_from).
 
-Names are keyed by ``iris.normalise_name`` (NFKC, no whitespace) and labelled by a canonical rendering
+Names are keyed by ``normalise_name`` (NFKC, no whitespace) and labelled by a canonical rendering
 of that key (Chinese full-width brackets), so a certificate or an organisation gets the same
 skos:prefLabel in every file it appears in; every other printed spelling becomes a skos:altLabel.
 
@@ -21,12 +21,13 @@ from datetime import date
 
 from pyoxigraph import NamedNode
 
-from ingest.catalogues import iris
+from ingest.base import ParseResult
 from ingest.catalogues.base import CatalogueKind, Column, KeyRegistry, Row, Table, provenance
 from ingest.catalogues.skos import concept_triples, scheme_triples
-from ingest.registry import ParseResult
-from kg.rdf import RDF_TYPE, Triple, integer, string, term, typed, vet, zh
-from kg.store.base import Rejection
+from kg.core import iris
+from kg.core.names import normalise_name
+from kg.core.rdf import RDF_TYPE, Triple, integer, string, term, typed, vet, zh
+from kg.core.records import Rejection
 
 COLUMNS = (
     Column("name", ("certificate_name", "证书名称", "职业技能等级证书名称", "证书")),
@@ -50,7 +51,7 @@ DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:T?00:00(?::
 
 def canonical(name: str) -> str:
     """The label a normalised name is shown with: no whitespace, Chinese full-width brackets."""
-    return iris.normalise_name(name).replace("(", "（").replace(")", "）")
+    return normalise_name(name).replace("(", "（").replace(")", "）")
 
 
 def certificate_names(printed: str) -> tuple[str, str]:
@@ -62,7 +63,7 @@ def certificate_names(printed: str) -> tuple[str, str]:
 
 def organization_label(printed: str) -> str:
     """The canonical name of an organisation: a trailing alternative organisation name in brackets is dropped."""
-    key = iris.normalise_name(printed)
+    key = normalise_name(printed)
     match = TRAILING_PART.match(key)
     if match and len(match["part"]) >= 4 and match["part"].endswith(ORGANIZATION_ENDINGS):
         key = match["bare"]
@@ -71,14 +72,14 @@ def organization_label(printed: str) -> str:
 
 def parse_batch(text: str) -> int | None:
     """'2', '第2批', '第二批' -> 2; None when it is not a batch number of at least 1."""
-    value = iris.normalise_name(text).removeprefix("第").removesuffix("批")
+    value = normalise_name(text).removeprefix("第").removesuffix("批")
     number = int(value) if value.isascii() and value.isdigit() else CHINESE_NUMERALS.get(value)
     return number if number else None
 
 
 def parse_date(text: str) -> str | None:
     """'2023-02-22', '2023/2/22', '2023年2月22日' -> '2023-02-22'; None when not a real date."""
-    match = DATE.match(iris.normalise_name(text))
+    match = DATE.match(normalise_name(text))
     if not match:
         return None
     try:
@@ -114,15 +115,15 @@ def _check(row: Row) -> CertificateRow | Rejection:
     """The checked row or why it is refused."""
     if not canonical(row["name"]).removesuffix(SUFFIX):
         return Rejection(row.line, "empty certificate name")
-    if not iris.normalise_name(row["organization"]):
+    if not normalise_name(row["organization"]):
         return Rejection(row.line, "empty issuing organisation (培训评价组织)")
-    level = iris.normalise_name(row["level"]) or None
+    level = normalise_name(row["level"]) or None
     if level is not None and level not in LEVEL_NAMES:
         return Rejection(row.line, f"unknown certificate level '{row['level']}': expected 初级, 中级 or 高级")
     batch = parse_batch(row["batch"]) if row["batch"] else None
     if row["batch"] and batch is None:
         return Rejection(row.line, f"bad batch '{row['batch']}': expected a whole number of at least 1")
-    seq_text = iris.normalise_name(row["seq"])
+    seq_text = normalise_name(row["seq"])
     seq = int(seq_text) if seq_text.isascii() and seq_text.isdigit() and int(seq_text) > 0 else None
     if row["seq"] and seq is None:
         return Rejection(row.line, f"bad seq '{row['seq']}': expected a whole number of at least 1")

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 from pyoxigraph import NamedNode
 
-from ingest.catalogues import iris
+from ingest.base import ParseResult
 from ingest.catalogues.base import CatalogueKind, Column, KeyRegistry, Row, Table, provenance
 from ingest.catalogues.skos import concept_triples, scheme_triples
-from ingest.registry import ParseResult
-from kg.rdf import Triple, string, vet
-from kg.store.base import Rejection
+from kg.core import iris
+from kg.core.rdf import Triple, string, vet
+from kg.core.records import Rejection
 
 COLUMNS = (
     Column("level_name", ("level_name", "层级", "级别")),

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode
 
+from ingest.base import Ingestor, ParseResult
 from ingest.catalogues.base import CatalogueKind, load_table
 from ingest.catalogues.table import TABLE_SUFFIXES, read_header
-from ingest.registry import Ingestor, ParseResult
 from kg.errors import SourceError
 
 

@@ -6,12 +6,13 @@ import re
 
 from pyoxigraph import NamedNode
 
-from ingest.catalogues import iris
+from ingest.base import ParseResult
 from ingest.catalogues.base import CatalogueKind, Column, KeyRegistry, Row, Table, provenance
 from ingest.catalogues.skos import concept_triples, scheme_triples
-from ingest.registry import ParseResult
-from kg.rdf import Triple, boolean, string, vet
-from kg.store.base import Rejection
+from kg.core import iris
+from kg.core.levels import level_name, level_token
+from kg.core.rdf import Triple, boolean, string, vet
+from kg.core.records import Rejection
 
 COLUMNS = (
     Column("level", ("level", "level_zh", "层次", "教育层次")),
@@ -36,7 +37,7 @@ SCHEME_LABELS = {
 
 def _check(row: Row) -> tuple[str, str] | Rejection:
     """(level token, code) or why the row is refused."""
-    level = iris.level_token(row["level"])
+    level = level_token(row["level"])
     code = row["code"].upper()
     if level is None:
         return Rejection(row.line, f"unknown education level '{row['level']}'")
@@ -82,12 +83,12 @@ def build_majors(table: Table, source: NamedNode) -> ParseResult:
                 rejections.append(found)
             elif found is True:
                 triples += concept_triples(node, "MajorCategory", cat_name, cat_code, scheme, parents[-1])
-                triples.append((node, vet("level"), string(iris.LEVELS[level][1])))
+                triples.append((node, vet("level"), string(level_name(level))))
                 triples += provenance(node, source, row.line)
             parents.append(node)
         node = iris.major(code)
         triples += concept_triples(node, "Major", row["name"], code, scheme, parents[-1])
-        triples.append((node, vet("level"), string(iris.LEVELS[level][1])))
+        triples.append((node, vet("level"), string(level_name(level))))
         for field, prop in (("in_2021", "inCatalogue2021"), ("addition", "laterAddition"), ("chsi", "listedByChsi2025")):
             if row[field]:
                 triples.append((node, vet(prop), boolean(row[field].lower() in TRUE)))

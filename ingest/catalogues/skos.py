@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from pyoxigraph import NamedNode
 
-from kg.rdf import RDF_TYPE, Triple, string, term, vet, zh
+from kg.core.rdf import RDF_TYPE, Triple, string, term, vet, zh
 
 
 def scheme_triples(node: NamedNode, label_zh: str, label_en: str, source: NamedNode) -> Iterator[Triple]:

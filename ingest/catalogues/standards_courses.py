@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import NamedNode
 
-from ingest.catalogues import iris
+from ingest.base import ParseResult
 from ingest.catalogues.base import CatalogueKind, Column, KeyRegistry, Row, Table, provenance
 from ingest.catalogues.majors import MAJOR_CODE
-from ingest.registry import ParseResult
-from kg.rdf import RDF_TYPE, RDFS_LABEL, Triple, integer, string, term, vet, zh
-from kg.store.base import Rejection
+from kg.core import iris
+from kg.core.levels import level_name, level_token
+from kg.core.rdf import RDF_TYPE, RDFS_LABEL, Triple, integer, string, term, vet, zh
+from kg.core.records import Rejection
 
 COLUMNS = (
     Column("source_pdf", ("source_pdf", "来源文件"), required=False),
@@ -32,8 +33,6 @@ COLUMNS = (
     Column("course_seq", ("course_seq", "序号")),
     Column("course_name", ("course_name", "课程名称")),
 )
-#: Level spellings the standards print that the majors catalogue does not (职业本科 for 职教本科).
-EXTRA_LEVELS = {"职业本科": "voc_bachelor", "职业教育本科": "voc_bachelor"}
 
 FRAGMENT, TRUNCATED = "fragment", "truncated"
 SENTENCE_PUNCTUATION = re.compile(r"[。，；：！？,;!?∶]")
@@ -52,11 +51,6 @@ CONNECTIVE_END = tuple("与和及或的等")
 WORD_ENDINGS = ("参与", "中和", "目的")
 OPENERS, CLOSERS = "（(《“", "）)》”"
 HAS_COURSE = vet("hasCourse")
-
-
-def standard_level(value: str) -> str | None:
-    """The level token ('voc_associate'), accepting the standards' own spellings; None when unknown."""
-    return iris.level_token(value) or EXTRA_LEVELS.get(value.strip())
 
 
 def _description_glued(name: str) -> bool:
@@ -150,7 +144,7 @@ class StandardList:
 
 def check_standard_major(row: Row) -> tuple[str, str] | Rejection:
     """(level token, major code) of a teaching-standard row, or why it is refused; course lists and 职业面向 alike."""
-    level = standard_level(row["level"])
+    level = level_token(row["level"])
     code = row["major_code"].upper()
     if level is None:
         return Rejection(row.line, f"unknown education level '{row['level']}'")
@@ -198,10 +192,10 @@ def _group(table: Table) -> tuple[dict[tuple[str, str], StandardList], list[Reje
 def _standard_triples(level: str, code: str, major_name: str, source: NamedNode, line: int) -> list[Triple]:
     """The TeachingStandard node itself: label, major, level, provenance."""
     node = iris.teaching_standard(level, code)
-    label = zh(f"{major_name}专业教学标准（{iris.LEVELS[level][1]}）")
+    label = zh(f"{major_name}专业教学标准（{level_name(level)}）")
     return [(node, RDF_TYPE, vet("TeachingStandard")), (node, RDFS_LABEL, label),
             (node, term("skos:prefLabel"), label), (node, vet("forMajor"), iris.major(code)),
-            (node, vet("level"), string(iris.LEVELS[level][1])), *provenance(node, source, line)]
+            (node, vet("level"), string(level_name(level))), *provenance(node, source, line)]
 
 
 def _course_triples(standard: StandardList, source: NamedNode, flagged: list[Rejection],

@@ -10,17 +10,17 @@ is not restated here, since a triple stated by two files comes back twice from a
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 from pyoxigraph import NamedNode
 
-from ingest.catalogues import iris
+from ingest.base import ParseResult
 from ingest.catalogues.base import CatalogueKind, Column, KeyRegistry, Row, Table, provenance
 from ingest.catalogues.standards_courses import check_standard_major
-from ingest.registry import ParseResult
-from kg.rdf import RDF_TYPE, Triple, integer, string, vet, zh
-from kg.store.base import Rejection
+from kg.core import iris
+from kg.core.names import strip_occupation_markers
+from kg.core.rdf import RDF_TYPE, Triple, integer, string, vet, zh
+from kg.core.records import Rejection
 
 COLUMNS = (
     Column("level", ("major_level", "level", "层次", "教育层次")),
@@ -31,21 +31,6 @@ COLUMNS = (
 )
 #: A 细类 (2-02-38-01) or a 小类 (2-02-38) of the 职业分类大典.
 OCCUPATION_CODE = re.compile(r"^\d-\d{2}-\d{2}(?:-\d{2})?$")
-#: Green (L) / digital (S) markers printed after an occupation name: "…S", "… L", "…（S）", "…L/S", "…LS/".
-MARKERS = re.compile(r"(?<=[\u3400-\u9fff）)])\s*[（(]?\s*[LS](?:\s*[/|]?\s*[LS])?\s*/?\s*[）)]?\s*$")
-
-
-def strip_markers(name: str) -> str:
-    """The occupation name without its trailing L/S markers (the name itself when nothing is left)."""
-    return MARKERS.sub("", name).strip() or name.strip()
-
-
-def occupation_mention(level: str, major_code: str, occupation_code: str, name: str) -> NamedNode:
-    """One mention per (standard, stated code, printed name), under the standard's IRI."""
-    digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:10]
-    return NamedNode(f"{iris.teaching_standard(level, major_code).value}/occupation/{occupation_code}/{digest}")
-
-
 def _check(row: Row) -> tuple[str, str, str] | Rejection:
     """(level token, major code, occupation code) or why the row is refused."""
     checked = check_standard_major(row)
@@ -64,7 +49,7 @@ def mention_triples(node: NamedNode, standard: NamedNode, code: str, name: str,
     """The vet:Mention of one printed occupation name in a standard."""
     return [(node, RDF_TYPE, vet("Mention")), (node, vet("mentionKind"), string("occupation")),
             (node, vet("mentionedIn"), standard), (node, vet("spanText"), zh(name)),
-            (node, vet("matchedTerm"), zh(strip_markers(name))), (node, vet("statedCode"), string(code)),
+            (node, vet("matchedTerm"), zh(strip_occupation_markers(name))), (node, vet("statedCode"), string(code)),
             (node, vet("spanStart"), integer(0)), (node, vet("spanEnd"), integer(len(name))),
             *provenance(node, source, line)]
 
@@ -86,7 +71,7 @@ def build_standard_occupations(table: Table, source: NamedNode) -> ParseResult:
             rejections.append(claim)
             continue
         standard = iris.teaching_standard(level, code)
-        node = occupation_mention(level, code, occupation, row["occupation_name"])
+        node = iris.standard_occupation_mention(level, code, occupation, row["occupation_name"])
         if node in mentions:
             continue  # the same major, code and name again: nothing new
         mentions.add(node)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from ingest.course_standard.basic_info import BasicInfo
 from ingest.course_standard.records import MajorRef
 from ingest.course_standard.text import clean, number_value, tidy, value_or_none
-from kg.store.base import Rejection
+from kg.core.records import Rejection
 
 NATURE_TERMS = re.compile(
     r"公共基础课|公共必修课|公共选修课|专业基础课|专业核心课|专业拓展课|专业选修课|专业必修课|综合实训课?|"

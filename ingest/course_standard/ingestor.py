@@ -6,11 +6,11 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode
 
-from ingest.catalogues import iris
+from ingest.base import Ingestor, ParseResult
 from ingest.course_standard.parser import PARSER_VERSION, looks_like_course_standard, parse_course_standard
 from ingest.course_standard.triples import course_standard_to_triples
 from ingest.readers import read_blocks
-from ingest.registry import Ingestor, ParseResult
+from kg.core import iris
 from kg.errors import SourceError
 
 SUFFIXES = (".docx", ".pdf", ".md", ".markdown", ".txt")

@@ -18,7 +18,7 @@ from ingest.course_standard.records import Module
 from ingest.course_standard.refs import ModuleIndex, title_core, title_number
 from ingest.course_standard.text import clean, number_value, squeeze, tidy
 from ingest.readers.blocks import Block, TableBlock
-from kg.store.base import Rejection
+from kg.core.records import Rejection
 
 
 @dataclass

@@ -20,9 +20,9 @@ from ingest.course_standard.sections import Section, find_headings, find_section
 from ingest.course_standard.text import clean, value_or_none
 from ingest.readers import read_blocks, source_format
 from ingest.readers.blocks import Block, Paragraph, TableBlock
+from kg.core.records import Rejection
+from kg.core.terms import slugify
 from kg.errors import SourceError
-from kg.store.base import Rejection
-from kg.terms import slugify
 
 PARSER_VERSION = "course-standard/1"
 NO_BASIC_INFO = "no basic information found: expected 课程名称 with 课程代码, 学时 or 学分 before the content"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from kg.store.base import Rejection
+from kg.core.records import Rejection
 
 
 @dataclass(frozen=True)

@@ -6,20 +6,20 @@ from collections.abc import Iterator
 
 from pyoxigraph import NamedNode
 
-from ingest.catalogues import iris
 from ingest.course_standard.records import CertificateStatement, CompetitionStatement, CourseStandardDoc, Module
-from kg.rdf import PROV_DERIVED, RDF_TYPE, RDFS_LABEL, Triple, decimal, integer, string, term, vet, zh
+from kg.core import iris
+from kg.core.rdf import PROV_DERIVED, RDF_TYPE, RDFS_LABEL, Triple, decimal, integer, string, term, vet, zh
 
 OUTCOME_KINDS = ("knowledge", "skill", "attitude")
 
 
 def course_iri(doc: CourseStandardDoc) -> NamedNode:
     """The college's own course: one per course standard, never merged with another college's."""
-    return NamedNode(iris.course_standard(doc.slug).value + "/course")
+    return iris.college_course(iris.course_standard(doc.slug))
 
 
 def module_iri(doc: CourseStandardDoc, order: int) -> NamedNode:
-    return NamedNode(f"{course_iri(doc).value}/module-{order}")
+    return iris.course_module(course_iri(doc), order)
 
 
 def _row(node: NamedNode, source: NamedNode, line: int) -> Iterator[Triple]:
@@ -60,7 +60,7 @@ def course_standard_to_triples(doc: CourseStandardDoc, source: NamedNode) -> Ite
         yield college, PROV_DERIVED, source
         yield course, vet("offeredBy"), college
     for outcome in doc.outcomes:
-        node = NamedNode(f"{course.value}/outcome-{outcome.kind}-{outcome.order}")
+        node = iris.learning_outcome(course, outcome.kind, outcome.order)
         yield node, RDF_TYPE, vet("LearningOutcome")
         yield node, RDF_TYPE, term("ceasn:Competency")
         yield node, vet("outcomeKind"), string(outcome.kind)
@@ -103,7 +103,7 @@ def _span(node: NamedNode, text: str, name: str) -> Iterator[Triple]:
 def _certificate_mention(doc: CourseStandardDoc, statement: CertificateStatement, n: int, standard: NamedNode,
                          source: NamedNode) -> Iterator[Triple]:
     """Kept as a mention: the resolution step links it to the certificate (level) the store knows."""
-    node = NamedNode(f"{standard.value}/certificate-{n}")
+    node = iris.certificate_statement(standard, n)
     yield node, RDF_TYPE, vet("Mention")
     yield node, vet("mentionKind"), string("certificate")
     yield node, vet("mentionedIn"), standard
@@ -126,7 +126,7 @@ def _competition(doc: CourseStandardDoc, statement: CompetitionStatement, n: int
     if statement.tier:
         yield event, vet("competitionSeries"), zh(statement.tier)
     yield event, PROV_DERIVED, source
-    alignment = NamedNode(f"{course.value}/competition-{n}")
+    alignment = iris.competition_alignment(course, n)
     yield alignment, RDF_TYPE, vet("Alignment")
     yield alignment, vet("alignmentSource"), course
     yield alignment, vet("alignmentTarget"), event

@@ -7,11 +7,12 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode
 
+from ingest.base import Ingestor, ParseResult
 from ingest.policy.numbering import match_numbering
 from ingest.policy.parser import PARSER_VERSION, parse_policy
-from ingest.policy.triples import document_iri, policy_to_triples
+from ingest.policy.triples import policy_to_triples
 from ingest.readers import READERS, read_blocks, read_lines
-from ingest.registry import Ingestor, ParseResult
+from kg.core import iris
 from kg.errors import SourceError
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -51,7 +52,7 @@ def parse_policy_file(path: Path, source: NamedNode) -> ParseResult:
     status = "draft" if doc.status == "draft" else "in force"
     summary = (f"《{doc.title}》 ({status}): {counts['provisions']} provisions, "
                f"{counts['targets']} targets, {counts['mentions']} mentions")
-    return ParseResult(triples=triples, document=document_iri(doc.slug).value, summary=summary, counts=counts)
+    return ParseResult(triples=triples, document=iris.policy_document(doc.slug).value, summary=summary, counts=counts)
 
 
 INGESTOR = Ingestor(

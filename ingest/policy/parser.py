@@ -6,12 +6,13 @@ import dataclasses
 from pathlib import Path
 
 from ingest.policy.mentions import extract_mentions
-from ingest.policy.records import PolicyDoc, Provision, SourceLine, TargetRecord
+from ingest.policy.records import PolicyDoc, Provision, TargetRecord
 from ingest.policy.structure import recognise
 from ingest.policy.targets import extract_targets
 from ingest.readers import read_lines, source_format
+from kg.core.records import SourceLine
+from kg.core.terms import slugify
 from kg.errors import SourceError
-from kg.terms import slugify
 
 PARSER_VERSION = "policy/1"
 

@@ -7,18 +7,6 @@ from decimal import Decimal
 
 
 @dataclass(frozen=True)
-class SourceLine:
-    """One line of text as a reader found it.
-
-    ``line`` is the 1-based line number in a text file, the paragraph number in a .docx,
-    or the running line number over all pages in a .pdf / the block number in .html.
-    """
-
-    text: str
-    line: int
-
-
-@dataclass(frozen=True)
 class TargetRecord:
     """A quantified goal found in a provision's own text (span offsets index that text)."""
 

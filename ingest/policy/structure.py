@@ -7,7 +7,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from ingest.policy.numbering import Numbering, match_numbering
-from ingest.policy.records import Provision, SourceLine
+from ingest.policy.records import Provision
+from kg.core.records import SourceLine
 
 _HEADING_MARK = re.compile(r"^#{1,6}[ \t\u3000]+")
 _DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")

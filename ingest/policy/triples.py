@@ -7,15 +7,8 @@ from collections.abc import Iterator
 from pyoxigraph import NamedNode
 
 from ingest.policy.records import PolicyDoc, Provision
-from kg import terms
-from kg.rdf import (PROV_DERIVED, RDF_TYPE, RDFS_LABEL, Triple, decimal, integer, string, term, typed, vet,
-                    zh)
-
-ELI_IN_FORCE = "http://data.europa.eu/eli/ontology#InForce-"
-
-
-def document_iri(slug: str) -> NamedNode:
-    return NamedNode(f"{terms.DATA}policy/{slug}")
+from kg.core import iris, terms
+from kg.core.rdf import PROV_DERIVED, RDF_TYPE, RDFS_LABEL, Triple, decimal, integer, string, term, typed, vet, zh
 
 
 def provision_label(provision: Provision) -> str:
@@ -28,7 +21,7 @@ def provision_label(provision: Provision) -> str:
 
 def policy_to_triples(doc: PolicyDoc, source: NamedNode) -> Iterator[Triple]:
     """Every triple of one policy document, each node tied to its source file."""
-    doc_iri = document_iri(doc.slug)
+    doc_iri = iris.policy_document(doc.slug)
     yield doc_iri, RDF_TYPE, vet("PolicyDocument")
     yield doc_iri, RDF_TYPE, term("eli:LegalResource")
     yield doc_iri, term("eli:title"), zh(doc.title)
@@ -38,7 +31,7 @@ def policy_to_triples(doc: PolicyDoc, source: NamedNode) -> Iterator[Triple]:
     if doc.status == "draft":
         # Non-drafts get their status (in force or superseded) from the resolution step.
         yield doc_iri, vet("legalStatus"), vet("StatusDraft")
-        yield doc_iri, term("eli:in_force"), NamedNode(ELI_IN_FORCE + "notInForce")
+        yield doc_iri, term("eli:in_force"), NamedNode(terms.ELI_IN_FORCE + "notInForce")
     if doc.date:
         yield doc_iri, term("eli:date_document"), typed(doc.date, "date")
     for line in doc.history:
@@ -48,8 +41,8 @@ def policy_to_triples(doc: PolicyDoc, source: NamedNode) -> Iterator[Triple]:
 
 
 def _provision_triples(provision: Provision, doc_iri: NamedNode, source: NamedNode) -> Iterator[Triple]:
-    iri = NamedNode(f"{doc_iri.value}/{provision.path}")
-    parent = NamedNode(f"{doc_iri.value}/{provision.parent_path}") if provision.parent_path else doc_iri
+    iri = iris.provision(doc_iri, provision.path)
+    parent = iris.provision(doc_iri, provision.parent_path) if provision.parent_path else doc_iri
     yield iri, RDF_TYPE, vet("Provision")
     yield iri, RDF_TYPE, term("eli:LegalResourceSubdivision")
     yield iri, term("eli:is_part_of"), parent
@@ -66,7 +59,7 @@ def _provision_triples(provision: Provision, doc_iri: NamedNode, source: NamedNo
     yield iri, vet("lineEnd"), integer(provision.line_end)
     yield iri, PROV_DERIVED, source
     for n, target in enumerate(provision.targets, start=1):
-        node = NamedNode(f"{iri.value}/target-{n}")
+        node = iris.target(iri, n)
         yield node, RDF_TYPE, vet("Target")
         yield node, vet("statedIn"), iri
         yield node, vet("targetKind"), string(target.kind)
@@ -86,7 +79,7 @@ def _provision_triples(provision: Provision, doc_iri: NamedNode, source: NamedNo
         yield from _span(node, target.text, target.start, target.end)
         yield node, PROV_DERIVED, source
     for n, mention in enumerate(provision.mentions, start=1):
-        node = NamedNode(f"{iri.value}/mention-{n}")
+        node = iris.mention(iri, n)
         yield node, RDF_TYPE, vet("Mention")
         yield node, vet("mentionedIn"), iri
         yield node, vet("mentionKind"), string(mention.kind)

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
-from ingest.policy.records import SourceLine
 from ingest.readers.blocks import Block, Paragraph, TableBlock
 from ingest.readers.blocks_docx import read_docx_blocks
 from ingest.readers.blocks_pdf import read_pdf_blocks
@@ -20,6 +19,7 @@ from ingest.readers.docx import read_docx
 from ingest.readers.html import read_html
 from ingest.readers.pdf import read_pdf
 from ingest.readers.text import read_markdown, read_text
+from kg.core.records import SourceLine
 from kg.errors import UnknownKindError
 
 Reader = Callable[[Path], list[SourceLine]]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ingest.policy.records import SourceLine
 from ingest.readers.blocks import Block, Paragraph, TableBlock
 from ingest.readers.html import read_html
 from ingest.readers.text import read_markdown, read_text
+from kg.core.records import SourceLine
 
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 PIPE_SEPARATOR = re.compile(r"^\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?$")

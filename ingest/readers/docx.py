@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ingest.policy.records import SourceLine
 from ingest.readers.decode import read_bytes
 from ingest.readers.joining import join_wrapped
+from kg.core.records import SourceLine
 from kg.errors import SourceError
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"

@@ -7,9 +7,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ingest.policy.records import SourceLine
 from ingest.readers.decode import BOMS, decode_bytes, line_of_offset, read_bytes
 from ingest.readers.joining import is_wide
+from kg.core.records import SourceLine
 from kg.errors import SourceError
 
 DROPPED = {"script", "style", "nav", "header", "footer", "noscript", "template", "head", "iframe", "svg", "button", "select"}

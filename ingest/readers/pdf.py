@@ -8,10 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ingest.policy.records import SourceLine
 from ingest.readers.decode import read_bytes
 from ingest.readers.pdf_layout import paragraphs
 from ingest.readers.pdf_lines import PhysicalLine, page_lines
+from kg.core.records import SourceLine
 from kg.errors import SourceError
 
 DASH = "-–—‒－·•"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ingest.policy.records import SourceLine
 from ingest.readers.decode import decode_bytes, read_bytes
+from kg.core.records import SourceLine
 
 COMMENT_LINE = re.compile(r"^<!--(?:(?!-->).)*-->$")
 COMMENT_OPEN = "<!--"

@@ -15,8 +15,16 @@ from typing import Any
 
 import numpy as np
 
-from kg.search.models import (ModelError, atomic_folder, is_model_folder, modules_json, read_manifest, use_offline_hub,
-                              write_json, write_manifest)
+from kg.search.models import (
+    ModelError,
+    atomic_folder,
+    is_model_folder,
+    modules_json,
+    read_manifest,
+    use_offline_hub,
+    write_json,
+    write_manifest,
+)
 
 #: progress(tokens done, tokens total) after each batch of the forward pass.
 Progress = Callable[[int, int], None]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from kg.core.levels import EDUCATION_LEVEL_NAMES
 from kg.search.base import SEARCHABLE
 from kg.search.settings import SearchError
-from kg.search.texts import LEVELS
 
 RRF_K = 60
 
@@ -48,8 +48,8 @@ def node_filter(types: Iterable[str] | None, level: str | None,
                 classes: Mapping[str, str], levels: Mapping[str, str | None]) -> Callable[[str], bool] | None:
     """A predicate keeping nodes of the given classes and education level; None when nothing is filtered."""
     wanted = _checked_types(types)
-    if level is not None and level not in LEVELS:
-        raise SearchError(f"unknown education level {level!r}; known: {', '.join(LEVELS)}")
+    if level is not None and level not in EDUCATION_LEVEL_NAMES:
+        raise SearchError(f"unknown education level {level!r}; known: {', '.join(EDUCATION_LEVEL_NAMES)}")
     if wanted is None and level is None:
         return None
 

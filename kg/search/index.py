@@ -28,7 +28,8 @@ from kg.search.fusion import best_per_node, node_filter, reciprocal_rank_fusion
 from kg.search.lexical import BM25
 from kg.search.results import neighbours, snippet
 from kg.search.settings import SearchError, SearchSettings
-from kg.search.texts import LEXICAL_FORMAT, Selectable, lexical_text, node_texts
+from kg.search.texts import LEXICAL_FORMAT, lexical_text, node_texts
+from kg.store.base import GraphStore
 
 FORMAT = 1
 CURRENT, MANIFEST_FILE, NODES_FILE = "CURRENT", "manifest.json", "nodes.json"
@@ -146,7 +147,7 @@ class SearchIndex:
         return len(self._load().nodes) if self.exists() else 0
 
     # -- building ------------------------------------------------------------------------------
-    def refresh(self, store: Selectable, encoder: Encoder, progress: Progress | None = None) -> RefreshReport:
+    def refresh(self, store: GraphStore, encoder: Encoder, progress: Progress | None = None) -> RefreshReport:
         """Bring the index in line with the graph: embed exactly the new and changed nodes, drop the deleted."""
         began = time.perf_counter()
         settings = self.settings
@@ -236,7 +237,7 @@ class SearchIndex:
 
     # -- searching -----------------------------------------------------------------------------
     def search(self, query: str, encoder: Encoder | None, *, top: int = 10, types: list[str] | None = None,
-               level: str | None = None, store: Selectable | None = None) -> list[Hit]:
+               level: str | None = None, store: GraphStore | None = None) -> list[Hit]:
         """The ``top`` nodes for a query, one hit per node, fused from dense and BM25 rankings after filtering.
 
         ``types`` keeps some classes (vet: local names), ``level`` one education level (中职, 高职专科,

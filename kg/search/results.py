@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from kg.search.texts import Selectable
+from kg.store.base import GraphStore
 
 SNIPPET_WIDTH = 80
 _PARTS = re.compile(r"[^\s,，。；;:：、!?！？\"'“”‘’()（）《》【】]+")
@@ -68,7 +68,7 @@ def best_match(text: str, query: str) -> tuple[int, int] | None:
     return best
 
 
-def neighbours(store: Selectable, iris: Iterable[str]) -> dict[str, list[dict[str, str]]]:
+def neighbours(store: GraphStore, iris: Iterable[str]) -> dict[str, list[dict[str, str]]]:
     """Each node's nearest graph neighbours ({"relation", "iri", "label", "type"}), from one SPARQL query."""
     wanted = list(dict.fromkeys(iris))
     if not wanted:

@@ -5,16 +5,15 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
-from typing import Protocol
 
+from kg.core.levels import CERTIFICATE_LEVEL_NAMES, level_rank
 from kg.search.base import NodeText
+from kg.store.base import GraphStore
 
-LEVELS = ("中职", "高职专科", "职教本科")
 CLASS_NAMES = {"Major": "专业", "Course": "课程", "Certificate": "职业技能等级证书", "Occupation": "职业",
                "Industry": "行业", "Provision": "条款", "LearningOutcome": "学习目标", "Target": "量化目标",
                "Competition": "技能大赛赛项"}
 OUTCOME_KINDS = {"knowledge": "知识目标", "skill": "技能目标", "attitude": "素质目标"}
-CERTIFICATE_LEVELS = ("初级", "中级", "高级")
 #: Names how lexical_text builds BM25 documents; change it with lexical_text so saved indexes re-tokenize.
 LEXICAL_FORMAT = "label-x2+embedded/1"
 LABEL_REPEATS = 2  # BM25 sees the label this many extra times: nDCG@10 0.385 -> 0.432 on bench/search_queries
@@ -23,15 +22,9 @@ _LEADING = re.compile(r"^[^\w（(“\"]+")
 _SENTENCE_END = "。；！？!?;\n"
 
 
-class Selectable(Protocol):
-    """What node_texts needs of a store: SELECT rows as plain strings."""
-
-    def select(self, sparql: str) -> list[dict[str, str]]: ...
-
-
-def node_texts(store: Selectable, *, include_flagged_courses: bool = False) -> list[NodeText]:
+def node_texts(store: GraphStore, *, include_flagged_courses: bool = False) -> list[NodeText]:
     """Every searchable node's text, sorted by IRI; courses flagged by vet:parseQuality only when asked."""
-    builders: list[Callable[[Selectable], Iterable[NodeText]]] = [
+    builders: list[Callable[[GraphStore], Iterable[NodeText]]] = [
         _majors, lambda s: _courses(s, include_flagged_courses), _certificates, _occupations, _industries,
         _provisions, _outcomes, _targets, _competitions]
     return sorted((node for build in builders for node in build(store)), key=lambda n: n.iri)
@@ -56,7 +49,7 @@ def make_node(iri: str, cls: str, label: str, text: str, level: str | None, cont
 
 
 # -- the classes ---------------------------------------------------------------------------------
-def _majors(store: Selectable) -> Iterator[NodeText]:
+def _majors(store: GraphStore) -> Iterator[NodeText]:
     rows = _one(store, "SELECT DISTINCT ?s ?label ?code ?level WHERE { ?s a vet:Major ; skos:prefLabel ?label . "
                        "OPTIONAL { ?s skos:notation ?code } OPTIONAL { ?s vet:level ?level } }")
     categories = _many(store, "SELECT DISTINCT ?s ?v ?k WHERE { ?s a vet:Major ; skos:broader+ ?c . "
@@ -71,7 +64,7 @@ def _majors(store: Selectable) -> Iterator[NodeText]:
             *(f"{kind}：{name}" for kind, name in zip(kinds, names)), _listed("职业面向", jobs.get(iri))])
 
 
-def _courses(store: Selectable, include_flagged: bool) -> Iterator[NodeText]:
+def _courses(store: GraphStore, include_flagged: bool) -> Iterator[NodeText]:
     rows = _one(store, "SELECT DISTINCT ?s ?label ?flag ?nature ?description WHERE { ?s a vet:Course ; "
                        "skos:prefLabel ?label . OPTIONAL { ?s vet:parseQuality ?flag } "
                        "OPTIONAL { ?s vet:courseNature ?nature } OPTIONAL { ?s dcterms:description ?description } }")
@@ -84,14 +77,14 @@ def _courses(store: Selectable, include_flagged: bool) -> Iterator[NodeText]:
         if row.get("flag") and not include_flagged:
             continue
         its_majors = majors.get(iri, [])
-        levels = sorted({m["level"] for m in its_majors if m.get("level")}, key=_level_order)
+        levels = sorted({m["level"] for m in its_majors if m.get("level")}, key=level_rank)
         major_names = [f"{m['major']}（{m['level']}）" if m.get("level") else m["major"] for m in its_majors]
         yield make_node(iri, "Course", row["label"], row.get("description") or row["label"],
                         levels[0] if levels else None,
                         [row.get("nature", ""), _listed("专业", major_names), _listed("学习项目", modules.get(iri))])
 
 
-def _certificates(store: Selectable) -> Iterator[NodeText]:
+def _certificates(store: GraphStore) -> Iterator[NodeText]:
     rows = _one(store, "SELECT DISTINCT ?s ?label WHERE { ?s a vet:Certificate ; skos:prefLabel ?label }")
     aliases = _many(store, "SELECT DISTINCT ?s ?v WHERE { ?s a vet:Certificate ; skos:altLabel ?v }")
     issuers = _many(store, "SELECT DISTINCT ?s ?v WHERE { ?s a vet:Certificate ; vet:issuedBy ?o . "
@@ -99,12 +92,12 @@ def _certificates(store: Selectable) -> Iterator[NodeText]:
     levels = _many(store, "SELECT DISTINCT ?s ?v WHERE { ?s a vet:Certificate ; vet:hasLevel ?l . "
                           "?l vet:levelName ?v }")
     for iri, row in rows.items():
-        ordered = sorted(levels.get(iri, []), key=lambda v: (CERTIFICATE_LEVELS + (v,)).index(v))
+        ordered = sorted(levels.get(iri, []), key=lambda v: (CERTIFICATE_LEVEL_NAMES + (v,)).index(v))
         yield make_node(iri, "Certificate", row["label"], row["label"], None, [
             _listed("又称", aliases.get(iri)), _listed("培训评价组织", issuers.get(iri)), _listed("等级", ordered)])
 
 
-def _occupations(store: Selectable) -> Iterator[NodeText]:
+def _occupations(store: GraphStore) -> Iterator[NodeText]:
     rows = _one(store, "SELECT DISTINCT ?s ?label ?code ?definition ?green ?digital WHERE { ?s a vet:Occupation ; "
                        "skos:prefLabel ?label . OPTIONAL { ?s skos:notation ?code } "
                        "OPTIONAL { ?s skos:definition ?definition } OPTIONAL { ?s vet:greenMarker ?green } "
@@ -119,7 +112,7 @@ def _occupations(store: Selectable) -> Iterator[NodeText]:
             _listed("包含工种", work_types.get(iri))])
 
 
-def _industries(store: Selectable) -> Iterator[NodeText]:
+def _industries(store: GraphStore) -> Iterator[NodeText]:
     rows = _one(store, "SELECT DISTINCT ?s ?label ?code ?definition ?rank WHERE { ?s a vet:Industry ; "
                        "skos:prefLabel ?label . OPTIONAL { ?s skos:notation ?code } "
                        "OPTIONAL { ?s skos:definition ?definition } OPTIONAL { ?s vet:industryLevel ?rank } }")
@@ -130,14 +123,14 @@ def _industries(store: Selectable) -> Iterator[NodeText]:
             _tagged("代码", row.get("code")), row.get("rank", ""), _listed("上级", parents.get(iri))])
 
 
-def _provisions(store: Selectable) -> Iterator[NodeText]:
+def _provisions(store: GraphStore) -> Iterator[NodeText]:
     rows = _one(store, "SELECT DISTINCT ?s ?label ?text ?title WHERE { ?s a vet:Provision ; rdfs:label ?label ; "
                        "vet:text ?text . OPTIONAL { ?s vet:inDocument ?d . ?d eli:title ?title } }")
     for iri, row in rows.items():
         yield make_node(iri, "Provision", row["label"], row["text"], None, [_titled(row.get("title"))])
 
 
-def _outcomes(store: Selectable) -> Iterator[NodeText]:
+def _outcomes(store: GraphStore) -> Iterator[NodeText]:
     rows = _one(store, "SELECT DISTINCT ?s ?text ?kind ?course ?level WHERE { ?s a vet:LearningOutcome ; "
                        "vet:text ?text . OPTIONAL { ?s vet:outcomeKind ?kind } OPTIONAL { ?c vet:hasOutcome ?s ; "
                        "skos:prefLabel ?course . OPTIONAL { ?c vet:forMajor/vet:level ?level } } }")
@@ -147,7 +140,7 @@ def _outcomes(store: Selectable) -> Iterator[NodeText]:
                         [OUTCOME_KINDS.get(kind, kind), _tagged("课程：", row.get("course"), "")])
 
 
-def _targets(store: Selectable) -> Iterator[NodeText]:
+def _targets(store: GraphStore) -> Iterator[NodeText]:
     rows = _one(store, "SELECT DISTINCT ?s ?label ?metric ?span ?start ?end ?text ?number ?plabel ?title WHERE { "
                        "?s a vet:Target ; rdfs:label ?label . OPTIONAL { ?s vet:metric ?metric } "
                        "OPTIONAL { ?s vet:spanText ?span } OPTIONAL { ?s vet:spanStart ?start ; vet:spanEnd ?end } "
@@ -159,7 +152,7 @@ def _targets(store: Selectable) -> Iterator[NodeText]:
             row.get("metric", ""), row.get("number") or row.get("plabel", ""), _titled(row.get("title"))])
 
 
-def _competitions(store: Selectable) -> Iterator[NodeText]:
+def _competitions(store: GraphStore) -> Iterator[NodeText]:
     rows = _one(store, "SELECT DISTINCT ?s ?label ?series WHERE { ?s a vet:Competition ; skos:prefLabel ?label . "
                        "OPTIONAL { ?s vet:competitionSeries ?series } }")
     for iri, row in rows.items():
@@ -190,7 +183,7 @@ def label_prefix(label: str, text: str) -> str:
     return "" if bare.startswith(_LEADING.sub("", _SPACE.sub("", label))) else label
 
 
-def _one(store: Selectable, sparql: str) -> dict[str, dict[str, str]]:
+def _one(store: GraphStore, sparql: str) -> dict[str, dict[str, str]]:
     """One row per subject ?s; where the union graph repeats a subject, the smallest row wins (deterministic)."""
     chosen: dict[str, dict[str, str]] = {}
     for row in store.select(sparql):
@@ -200,7 +193,7 @@ def _one(store: Selectable, sparql: str) -> dict[str, dict[str, str]]:
     return chosen
 
 
-def _one_list(store: Selectable, sparql: str) -> dict[str, list[dict[str, str]]]:
+def _one_list(store: GraphStore, sparql: str) -> dict[str, list[dict[str, str]]]:
     """Every distinct row per subject ?s, in a stable order."""
     grouped: dict[str, list[dict[str, str]]] = {}
     for row in sorted(store.select(sparql), key=lambda r: sorted(r.items())):
@@ -210,7 +203,7 @@ def _one_list(store: Selectable, sparql: str) -> dict[str, list[dict[str, str]]]
     return grouped
 
 
-def _many(store: Selectable, sparql: str, *, nearest_first: bool = False,
+def _many(store: GraphStore, sparql: str, *, nearest_first: bool = False,
           numeric: bool = False) -> dict[str, list[str]]:
     """Distinct values ?v per subject ?s, ordered by the sort key ?k (a code or position), then by value."""
     def key(row: dict[str, str]) -> tuple[object, ...]:
@@ -225,10 +218,6 @@ def _many(store: Selectable, sparql: str, *, nearest_first: bool = False,
         if row["v"] not in values:
             values.append(row["v"])
     return grouped
-
-
-def _level_order(level: str) -> int:
-    return LEVELS.index(level) if level in LEVELS else len(LEVELS)
 
 
 def _tagged(tag: str, value: str | None, space: str = " ") -> str:

@@ -1,6 +1,5 @@
-"""The graph store: a small protocol, the embedded Oxigraph backend, and the VETgraph home folder."""
+"""The graph store: the GraphStore protocol, its backends, the factory that opens them, the home folder.
 
-from kg.store.base import GraphStore, Rejection, SourceRecord, StoreCapabilities
-from kg.store.home import Home
-
-__all__ = ["GraphStore", "Home", "Rejection", "SourceRecord", "StoreCapabilities"]
+Callers type against ``base.GraphStore`` and open stores through ``factory.open_store`` or
+``home.Home``; only this folder names a backend class. May import kg.core and kg.errors only.
+"""

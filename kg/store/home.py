@@ -18,7 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from kg.errors import StoreError, StoreLockedError
-from kg.store.oxigraph import OxigraphStore
+from kg.store.base import GraphStore
+from kg.store.factory import open_store
 
 DEFAULT_HOME = ".vetgraph"
 ENV_HOME = "VETGRAPH_STORE"
@@ -62,28 +63,29 @@ class Home:
         path = self.snapshots / name
         return path if path.is_dir() else None
 
-    def open_reader(self) -> OxigraphStore:
+    def open_reader(self) -> GraphStore:
         """The last committed state, read-only; an empty in-memory store for a home never written."""
         snapshot = self.current_snapshot()
         if snapshot is None:
-            return OxigraphStore(None, read_only=True)
-        return OxigraphStore(snapshot, read_only=True)
+            return open_store("memory", read_only=True)
+        return open_store("oxigraph", path=snapshot, read_only=True)
 
     # -- the writer ----------------------------------------------------------------------------
     @contextmanager
     def writer(self, *, timeout: float | None = None,
-               on_wait: Callable[[str], None] | None = None) -> Iterator[OxigraphStore]:
+               on_wait: Callable[[str], None] | None = None) -> Iterator[GraphStore]:
         """Hold the write lock, open the primary database, and publish a snapshot when done."""
         self.root.mkdir(parents=True, exist_ok=True)
         wait = float(os.environ.get(ENV_LOCK_TIMEOUT, "60")) if timeout is None else timeout
         with self._lock(wait, on_wait):
-            store = OxigraphStore(self.db)
+            store = open_store("oxigraph", path=self.db)
             try:
                 store.collect_garbage()
                 yield store
             finally:
                 try:
-                    self._publish(store)
+                    if store.capabilities.snapshots:
+                        self._publish(store)
                 finally:
                     store.close()
                     gc.collect()
@@ -117,13 +119,13 @@ class Home:
             fcntl.flock(handle, fcntl.LOCK_UN)
             handle.close()
 
-    def _publish(self, store: OxigraphStore) -> None:
+    def _publish(self, store: GraphStore) -> None:
         """Checkpoint the primary into a new snapshot, point CURRENT at it, prune old ones."""
         self.snapshots.mkdir(parents=True, exist_ok=True)
         name = f"{time.strftime('%Y%m%dT%H%M%S')}-{time.monotonic_ns() % 10**9:09d}"
         target = self.snapshots / name
         try:
-            store.backup(target)
+            store.snapshot(target)
         except OSError as error:
             raise StoreError(f"cannot publish a snapshot in {self.snapshots}: {error}") from error
         pointer = self.snapshots / "CURRENT.tmp"

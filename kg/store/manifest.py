@@ -8,22 +8,10 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode
 
-from kg import terms
-from kg.rdf import RDF_TYPE, Triple, boolean, integer, string, term, typed, vet
-from kg.store.base import Rejection, SourceRecord
-
-
-def source_iri(path: Path | str) -> str:
-    """A stable IRI for a source file, from its resolved path."""
-    digest = hashlib.sha1(str(path).encode("utf-8")).hexdigest()[:16]
-    return f"https://w3id.org/vetgraph/source/{digest}"
-
-
-def graph_iri(path: Path | str, sha256: str, parser_version: str) -> str:
-    """The named graph of one version of a source file: new content or a new parser gets a new graph."""
-    digest = hashlib.sha1(str(path).encode("utf-8")).hexdigest()[:16]
-    version = hashlib.sha1(f"{sha256}|{parser_version}".encode("utf-8")).hexdigest()[:12]
-    return f"{terms.GRAPH}source/{digest}/{version}"
+from kg.core import iris, terms
+from kg.core.rdf import RDF_TYPE, Triple, boolean, integer, string, term, typed, vet
+from kg.core.records import Rejection
+from kg.store.base import SourceRecord
 
 
 def file_sha256(path: Path) -> str:
@@ -51,7 +39,7 @@ def manifest_triples(record: SourceRecord) -> Iterator[Triple]:
     if record.document:
         yield node, vet("documentNode"), NamedNode(record.document)
     for n, rejection in enumerate(record.rejections, start=1):
-        item = NamedNode(f"{record.iri}/rejection-{n}")
+        item = iris.rejection(record.iri, n)
         yield node, vet("rejection"), item
         yield item, RDF_TYPE, vet("Rejection")
         if rejection.line is not None:

@@ -1,21 +1,37 @@
-"""The embedded store: pyoxigraph on disk (or in memory for tests), with atomic per-source replacement."""
+"""The embedded backend: pyoxigraph on disk (or in memory), with atomic per-source replacement."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import DefaultGraph, NamedNode, Quad, QuerySolutions, Store
+from pyoxigraph import (
+    DefaultGraph,
+    NamedNode,
+    Quad,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    QueryTriples,
+    RdfFormat,
+    Store,
+)
 
-from kg import terms
+from kg.core import iris, terms
+from kg.core.rdf import Triple
 from kg.errors import QueryError, StoreError
-from kg.rdf import Triple
-from kg.store.base import SourceRecord, StoreCapabilities
+from kg.store.base import GRAPH_FORMATS, RESULTS_FORMATS, QueryResult, SourceRecord, StoreCapabilities
 from kg.store.manifest import MANIFEST_QUERY, REJECTIONS_QUERY, manifest_triples, records_from_rows
+from kg.store.updates import forget_statements, insert_data, run_triples
 
-SOURCE_GRAPHS = terms.GRAPH + "source/"
 SYSTEM = NamedNode(terms.SYSTEM_GRAPH)
+_RESULTS = {"json": QueryResultsFormat.JSON, "xml": QueryResultsFormat.XML, "csv": QueryResultsFormat.CSV,
+            "tsv": QueryResultsFormat.TSV}
+_GRAPHS = {"turtle": RdfFormat.TURTLE, "ntriples": RdfFormat.N_TRIPLES, "nquads": RdfFormat.N_QUADS,
+           "rdfxml": RdfFormat.RDF_XML, "jsonld": RdfFormat.JSON_LD}
+_POSITION = re.compile(r"\bat (\d+):(\d+)")
 
 
 class OxigraphStore:
@@ -36,42 +52,64 @@ class OxigraphStore:
         except OSError as error:
             raise StoreError(f"cannot open the store at {path}: {error}") from error
         self.path = path
-        self.capabilities = StoreCapabilities(persistent=path is not None, writable=not read_only,
-                                              transactional=True)
+        self.capabilities = StoreCapabilities(persistent=path is not None, read_only=read_only,
+                                              transactional=True, snapshots=path is not None)
 
     def close(self) -> None:
         """Release the database (pyoxigraph closes it when the last reference goes)."""
         self._store = _Closed()  # type: ignore[assignment]
-        self.capabilities = StoreCapabilities(self.capabilities.persistent, False, True)
+        self.capabilities = StoreCapabilities(self.capabilities.persistent, True, True, False)
 
     # -- reading -------------------------------------------------------------------------------
-    def query(self, sparql: str) -> Any:
+    def _evaluate(self, query: str) -> Any:
         try:
-            return self._store.query(sparql, use_default_graph_as_union=True, prefixes=terms.PREFIXES)
+            return self._store.query(terms.with_prologue(query), use_default_graph_as_union=True)
         except SyntaxError as error:
-            raise QueryError(f"SPARQL syntax error: {error}") from error
+            raise QueryError(f"SPARQL syntax error: {_user_position(str(error))}") from error
         except (OSError, ValueError, TypeError) as error:
             raise QueryError(f"SPARQL query failed: {error}") from error
 
-    def select(self, sparql: str) -> list[dict[str, str]]:
-        """A SELECT query as rows of plain strings (unbound variables absent)."""
-        solutions = self.query(sparql)
+    def select(self, query: str) -> list[dict[str, str]]:
+        solutions = self._evaluate(query)
         if not isinstance(solutions, QuerySolutions):
             raise QueryError("expected a SELECT query")
         names = [v.value for v in solutions.variables]
         return [{n: row[n].value for n in names if row[n] is not None} for row in solutions]
 
+    def ask(self, query: str) -> bool:
+        answer = self._evaluate(query)
+        if not isinstance(answer, QueryBoolean):
+            raise QueryError("expected an ASK query")
+        return bool(answer)
+
+    def construct(self, query: str, *, format: str = "ntriples") -> bytes:
+        graph = self._evaluate(query)
+        if not isinstance(graph, QueryTriples):
+            raise QueryError("expected a CONSTRUCT or DESCRIBE query")
+        return graph.serialize(format=_format(_GRAPHS, format, GRAPH_FORMATS), prefixes=_prefixes(format))
+
+    def query(self, query: str, *, results_format: str = "json", graph_format: str = "turtle") -> QueryResult:
+        results = self._evaluate(query)
+        if isinstance(results, QueryTriples):
+            body = results.serialize(format=_format(_GRAPHS, graph_format, GRAPH_FORMATS),
+                                     prefixes=_prefixes(graph_format))
+            return QueryResult("graph", graph_format, body)
+        kind = "ask" if isinstance(results, QueryBoolean) else "select"
+        return QueryResult(kind, results_format,
+                           results.serialize(format=_format(_RESULTS, results_format, RESULTS_FORMATS)))
+
     def sources(self) -> dict[str, SourceRecord]:
         return records_from_rows(self.select(MANIFEST_QUERY), self.select(REJECTIONS_QUERY))
 
-    def data_quads(self) -> Iterator[Quad]:
+    def quads(self, *, graph: str | None = None, include_system: bool = False) -> Iterator[Quad]:
+        if graph is not None:
+            yield from self._store.quads_for_pattern(None, None, None, NamedNode(graph))
+            return
         for quad in self._store.quads_for_pattern(None, None, None, None):
-            if quad.graph_name != SYSTEM and not isinstance(quad.graph_name, DefaultGraph):
+            if isinstance(quad.graph_name, DefaultGraph):
+                continue
+            if include_system or quad.graph_name != SYSTEM:
                 yield quad
-
-    def all_quads(self) -> Iterator[Quad]:
-        """Every quad, the system graph's included (for a full N-Quads export)."""
-        return self._store.quads_for_pattern(None, None, None, None)
 
     def named_graphs(self) -> list[str]:
         return [g.value for g in self._store.named_graphs() if isinstance(g, NamedNode)]
@@ -80,6 +118,13 @@ class OxigraphStore:
         return len(self._store)
 
     # -- writing -------------------------------------------------------------------------------
+    def update(self, update: str) -> None:
+        self._require_writable()
+        try:
+            self._store.update(terms.with_prologue(update))
+        except (SyntaxError, OSError, ValueError) as error:
+            raise StoreError(f"store update failed, nothing was changed: {_user_position(str(error))}") from error
+
     def commit_source(self, record: SourceRecord, triples: Iterable[Triple]) -> int:
         """Stage the new version in its own graph (one transaction), then switch the manifest (another).
 
@@ -97,62 +142,46 @@ class OxigraphStore:
         if OxigraphStore.after_stage is not None:
             OxigraphStore.after_stage(record)
         old = self.sources().get(record.path)
-        update = []
+        statements = []
         if old is not None:
-            update += _forget(old, keep_graph=old.graph == record.graph)
-        update.append(_insert_data(terms.SYSTEM_GRAPH, manifest_triples(record)))
-        self._update(" ;\n".join(update))
+            statements += forget_statements(old, keep_graph=old.graph == record.graph)
+        statements.append(insert_data(terms.SYSTEM_GRAPH, manifest_triples(record)))
+        self.update(" ;\n".join(statements))
         return counter.value
 
     def forget_source(self, path: str) -> bool:
-        """Remove a source file's triples and manifest entry; False when it was not ingested."""
         old = self.sources().get(path)
         if old is None:
             return False
-        self._update(" ;\n".join(_forget(old)))
+        self.update(" ;\n".join(forget_statements(old)))
         return True
 
     def replace_graph(self, graph: str, triples: Iterable[Triple]) -> int:
         counter = _Counter()
-        body = _insert_data(graph, counter.count(triples))
-        self._update(f"DROP SILENT GRAPH <{graph}> ;\n{body}")
+        body = insert_data(graph, counter.count(triples))
+        self.update(f"DROP SILENT GRAPH <{graph}> ;\n{body}")
         return counter.value
 
     def record_run(self, run: str, started: str, ended: str, command: str) -> None:
-        from kg.rdf import RDF_TYPE, string, term, typed, vet
-
-        node = NamedNode(run)
-        triples = [
-            (node, RDF_TYPE, vet("IngestRun")),
-            (node, RDF_TYPE, term("prov:Activity")),
-            (node, term("prov:startedAtTime"), typed(started, "dateTime")),
-            (node, term("prov:endedAtTime"), typed(ended, "dateTime")),
-            (node, vet("command"), string(command)),
-        ]
-        self._update(_insert_data(terms.SYSTEM_GRAPH, triples))
+        self.update(insert_data(terms.SYSTEM_GRAPH, run_triples(run, started, ended, command)))
 
     def collect_garbage(self) -> list[str]:
-        """Drop source graphs the manifest does not reference (left by a crash between stage and switch)."""
         live = {record.graph for record in self.sources().values()}
-        orphans = [g for g in self.named_graphs() if g.startswith(SOURCE_GRAPHS) and g not in live]
+        orphans = [g for g in self.named_graphs() if g.startswith(iris.SOURCE_GRAPHS) and g not in live]
         if orphans:
-            self._update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in orphans))
+            self.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in orphans))
         return orphans
 
-    def backup(self, target: Path) -> None:
+    # -- lifecycle -------------------------------------------------------------------------------
+    def snapshot(self, target: Path) -> None:
         """A consistent copy (hard links where possible) that readers open read-only."""
+        if not self.capabilities.snapshots:
+            raise StoreError("this store cannot write snapshots (it is in memory or closed)")
         self._store.flush()
         self._store.backup(str(target))
 
-    def _update(self, update: str) -> None:
-        self._require_writable()
-        try:
-            self._store.update(update)
-        except (SyntaxError, OSError, ValueError) as error:
-            raise StoreError(f"store update failed, nothing was changed: {error}") from error
-
     def _require_writable(self) -> None:
-        if not self.capabilities.writable:
+        if self.capabilities.read_only:
             raise StoreError("this store was opened read-only; writes go through `vetgraph ingest`")
 
 
@@ -178,15 +207,16 @@ class _Counter:
             yield triple
 
 
-def _forget(record: SourceRecord, *, keep_graph: bool = False) -> list[str]:
-    """Update statements that remove a source's graph and its manifest entry."""
-    system = terms.SYSTEM_GRAPH
-    statements = [] if keep_graph else [f"DROP SILENT GRAPH <{record.graph}>"]
-    statements.append(f"DELETE WHERE {{ GRAPH <{system}> {{ <{record.iri}> <{terms.VET}rejection> ?r . ?r ?rp ?ro }} }}")
-    statements.append(f"DELETE WHERE {{ GRAPH <{system}> {{ <{record.iri}> ?p ?o }} }}")
-    return statements
+def _format(known: dict[str, Any], name: str, names: tuple[str, ...]) -> Any:
+    if name not in known:
+        raise QueryError(f"unknown result format '{name}'; known: {', '.join(names)}")
+    return known[name]
 
 
-def _insert_data(graph: str, triples: Iterable[Triple]) -> str:
-    body = "\n".join(f"{s} {p} {o} ." for s, p, o in triples)
-    return f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}"
+def _prefixes(graph_format: str) -> dict[str, str] | None:
+    return terms.PREFIXES if graph_format == "turtle" else None
+
+
+def _user_position(message: str) -> str:
+    """A parser message with its line number counted in the user's text, not in the prologue's."""
+    return _POSITION.sub(lambda m: f"at {max(1, int(m.group(1)) - terms.PROLOGUE_LINES)}:{m.group(2)}", message)

@@ -6,60 +6,17 @@ import json
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 from pyoxigraph import NamedNode
 
+from kg.core import iris
 from kg.errors import SourceError, UnknownKindError, VetgraphError
-from kg.store.base import Rejection, SourceRecord
+from kg.pipeline.report import FileOutcome, IngestReport
+from kg.store.base import SourceRecord
 from kg.store.home import Home
-from kg.store.manifest import file_sha256, graph_iri, source_iri
-
-
-@dataclass
-class FileOutcome:
-    """What happened to one file."""
-
-    path: str
-    status: str  # added | replaced | unchanged | rejected | skipped
-    kind: str | None = None
-    triples: int = 0
-    summary: str = ""
-    reason: str = ""
-    rejections: list[Rejection] = field(default_factory=list)
-    seconds: float = 0.0
-
-
-@dataclass
-class IngestReport:
-    """The outcome of one ingest run, printable and saved as JSON in the home's reports/."""
-
-    run: str
-    files: list[FileOutcome] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    def count(self, status: str) -> int:
-        return sum(1 for f in self.files if f.status == status)
-
-    @property
-    def rejected_rows(self) -> int:
-        """Rows refused (not in the graph)."""
-        return sum(1 for f in self.files for r in f.rejections if not r.kept)
-
-    @property
-    def flagged_rows(self) -> int:
-        """Rows loaded with a note (e.g. a course name flagged as a PDF fragment)."""
-        return sum(1 for f in self.files for r in f.rejections if r.kept)
-
-    def exit_code(self, strict: bool) -> int:
-        if self.count("rejected"):
-            return 1
-        return 1 if strict and self.rejected_rows else 0
-
-    def to_json(self) -> dict[str, object]:
-        return {"run": self.run, "files": [asdict(f) for f in self.files], "notes": self.notes}
+from kg.store.manifest import file_sha256
 
 
 def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
@@ -83,7 +40,7 @@ def ingest(home: Home, paths: list[Path], *, kind: str | None = None,
     """Ingest files and folders into ``home``; every file is all-or-nothing, the run continues past failures."""
     from ingest.registry import choose_ingestor
 
-    run = f"https://w3id.org/vetgraph/run/{uuid.uuid4()}"
+    run = iris.run(str(uuid.uuid4()))
     report = IngestReport(run=run)
     started = _now()
     missing = [p for p in paths if not p.exists()]
@@ -111,14 +68,14 @@ def ingest(home: Home, paths: list[Path], *, kind: str | None = None,
                     outcome.status, outcome.triples = "unchanged", previous.triple_count
                     outcome.rejections = previous.rejections
                     continue
-                parsed = ingestor.parse(path, NamedNode(source_iri(resolved)))
+                parsed = ingestor.parse(path, NamedNode(iris.source(resolved)))
                 owner = owners.get(parsed.document or "")
                 if owner and owner != resolved:
                     raise SourceError(path, f"document {parsed.document} already comes from {owner}; "
                                             "rename one of the files or remove the other first")
                 record = SourceRecord(
-                    iri=source_iri(resolved), path=resolved, sha256=sha, kind=ingestor.kind,
-                    parser_version=ingestor.parser_version, graph=graph_iri(resolved, sha, ingestor.parser_version),
+                    iri=iris.source(resolved), path=resolved, sha256=sha, kind=ingestor.kind,
+                    parser_version=ingestor.parser_version, graph=iris.source_graph(resolved, sha, ingestor.parser_version),
                     ingested_at=_now(), run=run, document=parsed.document, rejections=parsed.rejections,
                 )
                 outcome.triples = store.commit_source(record, parsed.triples)
@@ -132,7 +89,7 @@ def ingest(home: Home, paths: list[Path], *, kind: str | None = None,
             finally:
                 outcome.seconds = round(time.perf_counter() - begun, 3)
         if any(f.status in ("added", "replaced") for f in report.files):
-            from kg.resolve import run_resolvers
+            from kg.resolve.runner import run_resolvers
 
             for resolution in run_resolvers(store):
                 report.notes += resolution.notes

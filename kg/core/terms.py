@@ -1,4 +1,4 @@
-"""Namespaces and IRI builders shared by the ingestors, the store and the CLI."""
+"""Namespaces, the predeclared prefixes (as a dict and as SPARQL text) and short names for terms."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ SCHEMA = "https://schema.org/"
 ELI = "http://data.europa.eu/eli/ontology#"
 CEASN = "https://purl.org/ctdlasn/terms/"
 SH = "http://www.w3.org/ns/shacl#"
+#: ELI's in-force individuals: InForce-inForce, InForce-notInForce.
+ELI_IN_FORCE = ELI + "InForce-"
 
 PREFIXES: dict[str, str] = {
     "rdf": RDF,
@@ -54,3 +56,13 @@ def prefixed(iri: str) -> str:
             return f"{prefix}:{iri[len(ns):]}"
     return iri
 
+
+#: The predeclared prefixes as SPARQL text, one line, sent in front of every query and update so
+#: a remote endpoint receives them; a query's own PREFIX declarations come after and win.
+PROLOGUE = " ".join(f"PREFIX {prefix}: <{namespace}>" for prefix, namespace in PREFIXES.items()) + "\n"
+PROLOGUE_LINES = PROLOGUE.count("\n")
+
+
+def with_prologue(text: str) -> str:
+    """``text`` with the predeclared prefixes in front."""
+    return PROLOGUE + text

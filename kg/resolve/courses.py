@@ -8,26 +8,17 @@ major's teaching standard is vet:basedOn it. What does not resolve stays a menti
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import defaultdict
-from typing import TYPE_CHECKING
 
 from pyoxigraph import NamedNode
 
-from ingest.catalogues import iris
-from kg.rdf import RDF_TYPE, RDFS_LABEL, Triple, string, vet, zh
-
-if TYPE_CHECKING:
-    from kg.resolve import Resolution
-    from kg.store.oxigraph import OxigraphStore
+from kg.core import iris
+from kg.core.names import certificate_key
+from kg.core.rdf import RDF_TYPE, RDFS_LABEL, Triple, string, vet, zh
+from kg.resolve.base import Resolution
+from kg.store.base import GraphStore
 
 NAME = "course-links"
-LEVELS = ("初级", "中级", "高级")
-_QUOTES = re.compile(r"[“”\"'‘’《》〈〉「」『』]")
-_LEVEL_SUFFIX = re.compile(r"[（(](?:初级|中级|高级)[）)]$")
-_PREFIX = re.compile(r"^(?:1\+X|“?1\+X”?)")
-_SUFFIX = re.compile(r"(?:职业技能等级证书|职业技能等级|等级证书|证书)$")
 
 CERTIFICATE_NAMES = """
 SELECT DISTINCT ?certificate ?label WHERE {
@@ -44,26 +35,15 @@ SELECT DISTINCT ?mention ?term ?level ?course ?line ?evidence WHERE {
   OPTIONAL { ?mention vet:evidence ?evidence }
 }"""
 COLLEGE_COURSES = """
-SELECT DISTINCT ?course ?name ?code ?standardLabel WHERE {
+SELECT DISTINCT ?course ?name ?stated ?standardLabel WHERE {
   ?standard a vet:CourseStandard ; vet:describes ?course ; rdfs:label ?standardLabel .
   ?course skos:prefLabel ?name .
   OPTIONAL { ?course vet:forMajor ?stated }
-  BIND(STRAFTER(STR(?stated), "/major/") AS ?code)
 }"""
 
 
-def certificate_key(name: str) -> str:
-    """What every spelling of one certificate shares: no quotes, 1+X, level or 职业技能等级证书."""
-    key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
-    key = _QUOTES.sub("", key)
-    key = _PREFIX.sub("", key)
-    key = _LEVEL_SUFFIX.sub("", key)
-    return _SUFFIX.sub("", key)
-
-
-def course_links(store: OxigraphStore) -> Resolution:
-    from kg.resolve import Resolution
-
+def course_links(store: GraphStore) -> Resolution:
+    """Stated certificates -> alignments to the catalogue's levels; college courses -> their standard's course."""
     triples: list[Triple] = []
     notes: list[str] = []
     triples += _certificate_alignments(store, notes)
@@ -71,7 +51,7 @@ def course_links(store: OxigraphStore) -> Resolution:
     return Resolution(NAME, triples, notes)
 
 
-def _certificate_alignments(store: OxigraphStore, notes: list[str]) -> list[Triple]:
+def _certificate_alignments(store: GraphStore, notes: list[str]) -> list[Triple]:
     by_key = {certificate_key(row["label"]): row["certificate"] for row in store.select(CERTIFICATE_NAMES)}
     levels = {(row["certificate"], row["name"]): row["level"] for row in store.select(CERTIFICATE_LEVELS)}
     mentions: dict[str, dict[str, object]] = {}
@@ -95,7 +75,7 @@ def _certificate_alignments(store: OxigraphStore, notes: list[str]) -> list[Trip
             if target == certificate:
                 notes.append(f"certificate '{row['term']}' has no level {level} in the catalogue ({where}); "
                              "linked to the certificate")
-        node = NamedNode(mention + "/alignment")
+        node = iris.stated_alignment(mention)
         triples += [
             (node, RDF_TYPE, vet("Alignment")),
             (node, vet("alignmentSource"), NamedNode(row["course"])),
@@ -110,7 +90,7 @@ def _certificate_alignments(store: OxigraphStore, notes: list[str]) -> list[Trip
     return triples
 
 
-def _based_on(store: OxigraphStore, notes: list[str]) -> list[Triple]:
+def _based_on(store: GraphStore, notes: list[str]) -> list[Triple]:
     """A college course -> the teaching-standard course of its major with the same name, when the store has it."""
     courses: dict[str, list[dict[str, str]]] = defaultdict(list)
     for row in store.select(COLLEGE_COURSES):
@@ -120,7 +100,7 @@ def _based_on(store: OxigraphStore, notes: list[str]) -> list[Triple]:
     majors = {row["code"] for row in store.select("SELECT DISTINCT ?code WHERE { ?m a vet:Major ; skos:notation ?code }")}
     triples: list[Triple] = []
     for course, rows in sorted(courses.items()):
-        codes = sorted({row["code"] for row in rows if row.get("code")})
+        codes = sorted({code for row in rows if (code := iris.major_code(row.get("stated", "")))})
         for code in codes:
             if majors and code not in majors:
                 notes.append(f"《{rows[0]['standardLabel']}》 names major {code}, which the major catalogue lacks")

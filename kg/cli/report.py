@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kg.pipeline import IngestReport
+from kg.pipeline.report import IngestReport
 
 MAX_REJECTIONS_SHOWN = 20
 

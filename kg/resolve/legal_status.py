@@ -1,32 +1,20 @@
-"""Resolution steps that run after a write, against everything the store holds; each rebuilds one derived graph."""
+"""Legal status of policy versions: of documents sharing a title, the latest dated non-draft is in force."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from pyoxigraph import NamedNode
 
-from kg import terms
-from kg.rdf import Triple, term, vet
-from kg.resolve_courses import course_links
-from kg.resolve_occupations import occupation_links
-from kg.store.oxigraph import OxigraphStore
+from kg.core import terms
+from kg.core.rdf import Triple, term, vet
+from kg.resolve.base import Resolution
+from kg.store.base import GraphStore
 
-ELI_IN_FORCE = "http://data.europa.eu/eli/ontology#InForce-"
-
-
-@dataclass
-class Resolution:
-    """The derived triples of one step and what it could not resolve."""
-
-    name: str
-    triples: list[Triple]
-    notes: list[str] = field(default_factory=list)
+NAME = "legal-status"
 
 
-def legal_status(store: OxigraphStore) -> Resolution:
+def legal_status(store: GraphStore) -> Resolution:
     """Documents sharing a title: the latest dated non-draft is in force and repeals the earlier ones."""
     rows = store.select("""
         SELECT ?doc ?title ?date ?draft WHERE {
@@ -52,26 +40,9 @@ def legal_status(store: OxigraphStore) -> Resolution:
         for old in dated[:-1]:
             triples += _status(old["doc"], "StatusSuperseded", "notInForce")
             triples.append((NamedNode(dated[-1]["doc"]), term("eli:repeals"), NamedNode(old["doc"])))
-    return Resolution("legal-status", triples, notes)
+    return Resolution(NAME, triples, notes)
 
 
 def _status(doc: str, status: str, in_force: str) -> list[Triple]:
     node = NamedNode(doc)
-    return [(node, vet("legalStatus"), vet(status)), (node, term("eli:in_force"), NamedNode(ELI_IN_FORCE + in_force))]
-
-
-RESOLVERS: list[Callable[[OxigraphStore], Resolution]] = [legal_status, occupation_links, course_links]
-
-
-def derived_graph(name: str) -> str:
-    return f"{terms.GRAPH}derived/{name}"
-
-
-def run_resolvers(store: OxigraphStore) -> list[Resolution]:
-    """Run every resolver and atomically replace its derived graph."""
-    results = []
-    for resolver in RESOLVERS:
-        resolution = resolver(store)
-        store.replace_graph(derived_graph(resolution.name), resolution.triples)
-        results.append(resolution)
-    return results
+    return [(node, vet("legalStatus"), vet(status)), (node, term("eli:in_force"), NamedNode(terms.ELI_IN_FORCE + in_force))]

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import unicodedata
 from pathlib import Path
+from typing import Any
 
-from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat
-
-from kg import terms
+from kg.core import iris, terms
 from kg.errors import QueryError
-from kg.store.oxigraph import OxigraphStore
+from kg.store.base import GraphStore
 
 FORMATS = ("table", "csv", "json")
 
@@ -30,43 +29,39 @@ def read_query(argument: str) -> str:
     return argument
 
 
-def run_query(store: OxigraphStore, query: str, fmt: str) -> str:
+def run_query(store: GraphStore, query: str, fmt: str) -> str:
     """Evaluate ``query`` (read-only) and render it in ``fmt``."""
     if fmt not in FORMATS:
         raise QueryError(f"unknown format '{fmt}'; known: {', '.join(FORMATS)}")
-    results = store.query(query)
-    if isinstance(results, QueryBoolean):
-        if fmt == "json":
-            return json.dumps({"head": {}, "boolean": bool(results)})
-        return "true" if results else "false"
-    if isinstance(results, QuerySolutions):
-        if fmt == "json":
-            return results.serialize(format=QueryResultsFormat.JSON).decode("utf-8")
-        if fmt == "csv":
-            return results.serialize(format=QueryResultsFormat.CSV).decode("utf-8")
-        return _table(results)
-    # CONSTRUCT / DESCRIBE: a graph, as Turtle for people and N-Triples for machines.
-    rdf_format = RdfFormat.TURTLE if fmt == "table" else RdfFormat.N_TRIPLES
-    prefixes = terms.PREFIXES if fmt == "table" else None
-    return results.serialize(format=rdf_format, prefixes=prefixes).decode("utf-8")
+    # The table is drawn from W3C JSON (it says which values are IRIs); graphs are Turtle for people.
+    results_format = "csv" if fmt == "csv" else "json"
+    graph_format = "turtle" if fmt == "table" else "ntriples"
+    result = store.query(query, results_format=results_format, graph_format=graph_format)
+    text = result.body.decode("utf-8")
+    if result.kind == "ask" and fmt == "table":
+        return "true" if json.loads(text)["boolean"] else "false"
+    if result.kind == "select" and fmt == "table":
+        return _table(json.loads(text))
+    return text
 
 
 def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def _cell(term: object) -> str:
-    if term is None:
+def _cell(value: dict[str, str] | None) -> str:
+    """One W3C JSON binding as a person reads it: vocabulary IRIs prefixed, node IRIs whole."""
+    if value is None:
         return ""
-    value = getattr(term, "value", str(term))
-    if type(term).__name__ == "NamedNode":
-        value = terms.prefixed(value) if not value.startswith(terms.DATA) else value
-    return value.replace("\n", "⏎")
+    text = value["value"]
+    if value["type"] == "uri" and not iris.is_data(text):
+        text = terms.prefixed(text)
+    return text.replace("\n", "⏎")
 
 
-def _table(solutions: QuerySolutions, max_width: int = 60) -> str:
-    names = [v.value for v in solutions.variables]
-    rows = [[_cell(row[n]) for n in names] for row in solutions]
+def _table(results: dict[str, Any], max_width: int = 60) -> str:
+    names: list[str] = results["head"]["vars"]
+    rows = [[_cell(binding.get(n)) for n in names] for binding in results["results"]["bindings"]]
     clipped = [[c if _width(c) <= max_width else _clip(c, max_width) for c in row] for row in rows]
     widths = [max([_width(n)] + [_width(r[i]) for r in clipped]) for i, n in enumerate(names)]
 

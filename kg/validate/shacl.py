@@ -6,15 +6,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg import terms
+from kg.core import iris, terms
 from kg.errors import VetgraphError
-from kg.store.oxigraph import OxigraphStore
+from kg.store.base import GraphStore
 from kg.store.rdflib_view import as_rdflib_graph
 
 if TYPE_CHECKING:
     import rdflib
 
-ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+ONTOLOGY_DIR = Path(__file__).resolve().parents[2] / "ontology"
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class Violation:
         return f"{self.severity}: {self.focus} {self.path}: {self.message}{value}"
 
 
-def validate_store(store: OxigraphStore, ontology_dir: Path = ONTOLOGY_DIR) -> list[Violation]:
+def validate_store(store: GraphStore, ontology_dir: Path = ONTOLOGY_DIR) -> list[Violation]:
     """Every SHACL violation in the union of the data graphs; an empty list means the graph conforms."""
     import rdflib
     from pyshacl import validate
@@ -71,4 +71,4 @@ def _violations(results: rdflib.Graph) -> list[Violation]:
 
 
 def _short(iri: str) -> str:
-    return iri[len(terms.DATA):] if iri.startswith(terms.DATA) else terms.prefixed(iri)
+    return iris.local_part(iri) if iris.is_data(iri) else terms.prefixed(iri)

@@ -7,7 +7,7 @@ from typing import Union
 
 from pyoxigraph import BlankNode, Literal, NamedNode
 
-from kg import terms
+from kg.core import terms
 
 Subject = Union[NamedNode, BlankNode]
 Term = Union[NamedNode, BlankNode, Literal]

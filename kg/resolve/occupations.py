@@ -8,27 +8,19 @@ unresolved, with one note naming its file, line, major, code and name: never dro
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import TYPE_CHECKING
 
 from pyoxigraph import NamedNode
 
-from ingest.catalogues import iris
-from ingest.catalogues.standards_occupations import strip_markers
-from kg import terms
-from kg.rdf import RDF_TYPE, Triple, string, vet
-
-if TYPE_CHECKING:
-    from kg.resolve import Resolution
-    from kg.store.oxigraph import OxigraphStore
+from kg.core import iris
+from kg.core.names import occupation_key
+from kg.core.rdf import RDF_TYPE, Triple, string, vet
+from kg.resolve.base import Resolution
+from kg.store.base import GraphStore
 
 NAME = "occupation-links"
-#: Where iris.teaching_standard(level, code) puts the standards: the major code is the IRI's last segment.
-STANDARDS = f"{terms.DATA}teaching-standard/"
 MENTIONS = """
 SELECT DISTINCT ?mention ?code ?term ?text ?standard ?line ?path WHERE {
   ?mention a vet:Mention ; vet:mentionKind "occupation" ; vet:statedCode ?code ; vet:matchedTerm ?term ;
@@ -36,7 +28,7 @@ SELECT DISTINCT ?mention ?code ?term ?text ?standard ?line ?path WHERE {
   FILTER(STRSTARTS(STR(?standard), "%s"))
   OPTIONAL { ?mention vet:line ?line }
   OPTIONAL { ?mention prov:wasDerivedFrom ?source . ?source vet:path ?path }
-}""" % STANDARDS
+}""" % iris.TEACHING_STANDARDS
 OCCUPATIONS = """
 SELECT DISTINCT ?occupation ?code ?label ?group WHERE {
   ?occupation a vet:Occupation ; skos:notation ?code ; skos:prefLabel ?label .
@@ -44,11 +36,6 @@ SELECT DISTINCT ?occupation ?code ?label ?group WHERE {
 }"""
 GROUPS = """
 SELECT DISTINCT ?code ?label WHERE { ?group a vet:OccupationGroup ; skos:notation ?code ; skos:prefLabel ?label }"""
-
-
-def name_key(name: str) -> str:
-    """What two spellings of one occupation name share: NFKC, no whitespace, no L/S markers."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", strip_markers(name)))
 
 
 @dataclass
@@ -60,18 +47,18 @@ class Catalogue:
     children: dict[str, dict[str, str]] = field(default_factory=dict)  # group code -> name key -> IRI
 
     @classmethod
-    def load(cls, store: OxigraphStore) -> Catalogue:
+    def load(cls, store: GraphStore) -> Catalogue:
         catalogue = cls(groups={row["code"]: row["label"] for row in store.select(GROUPS)})
         for row in store.select(OCCUPATIONS):
             catalogue.occupations.setdefault(row["code"], (row["occupation"], row["label"]))
             if "group" in row:
-                catalogue.children.setdefault(row["group"], {}).setdefault(name_key(row["label"]), row["occupation"])
+                catalogue.children.setdefault(row["group"], {}).setdefault(occupation_key(row["label"]), row["occupation"])
         return catalogue
 
 
 def _major_code(row: dict[str, str]) -> str:
-    """The major code of the mention's teaching standard (its IRI ends with it: iris.teaching_standard)."""
-    return row["standard"].rsplit("/", 1)[-1]
+    """The major code of the mention's teaching standard."""
+    return iris.teaching_standard_major_code(row["standard"])
 
 
 def _where(row: dict[str, str]) -> str:
@@ -81,7 +68,7 @@ def _where(row: dict[str, str]) -> str:
 
 def _derived(mention: NamedNode, major: NamedNode, occupation: NamedNode) -> list[Triple]:
     """major preparesFor occupation, traced by a proposed Alignment whose evidence is the mention."""
-    alignment = NamedNode(mention.value + "/derived")
+    alignment = iris.derived_alignment(mention.value)
     return [(major, vet("preparesFor"), occupation),
             (alignment, RDF_TYPE, vet("Alignment")), (alignment, vet("alignmentSource"), major),
             (alignment, vet("alignmentTarget"), occupation), (alignment, vet("method"), string("derived")),
@@ -95,12 +82,12 @@ def _resolve(row: dict[str, str], catalogue: Catalogue, outcomes: Counter[str],
     if code in catalogue.occupations:
         iri, label = catalogue.occupations[code]
         outcomes["by code"] += 1
-        if name_key(label) != name_key(row["term"]):
+        if occupation_key(label) != occupation_key(row["term"]):
             notes.append(f"{_where(row)}: {code} is '{label}' in the 职业分类大典 but the standard prints "
                          f"'{row['text']}'; linked by code")
         return [(mention, vet("refersTo"), NamedNode(iri))]
     if code in catalogue.groups:
-        found = catalogue.children.get(code, {}).get(name_key(row["term"]))
+        found = catalogue.children.get(code, {}).get(occupation_key(row["term"]))
         if found:
             outcomes["under their 小类"] += 1
             occupation = NamedNode(found)
@@ -124,10 +111,8 @@ def _first_per_mention(rows: list[dict[str, str]]) -> list[dict[str, str]]:
     return list(first.values())
 
 
-def occupation_links(store: OxigraphStore) -> Resolution:
+def occupation_links(store: GraphStore) -> Resolution:
     """Resolve every occupation mention of the teaching standards against the occupation catalogue."""
-    from kg.resolve import Resolution  # here, not at the top: kg.resolve imports this module to register it
-
     mentions = store.select(MENTIONS)
     if not mentions:
         return Resolution(NAME, [])

@@ -1,0 +1,43 @@
+"""One name normaliser, and the matching keys built on it for occupations and certificates.
+
+Every comparison of two printed names in VETgraph goes through ``normalise_name``: NFKC (full-width
+letters and digits become half-width) and no whitespace. The keys below strip what spellings of
+one occupation or one certificate legitimately differ by, so both the parsers and the resolvers
+agree on when two names are the same.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACE = re.compile(r"\s+")
+#: Green (L) / digital (S) markers printed after an occupation name: "…S", "… L", "…（S）", "…L/S", "…LS/".
+OCCUPATION_MARKERS = re.compile(r"(?<=[\u3400-\u9fff）)])\s*[（(]?\s*[LS](?:\s*[/|]?\s*[LS])?\s*/?\s*[）)]?\s*$")
+_QUOTES = re.compile(r"[“”\"'‘’《》〈〉「」『』]")
+_CERTIFICATE_LEVEL_SUFFIX = re.compile(r"[（(](?:初级|中级|高级)[）)]$")
+_ONE_PLUS_X = re.compile(r"^(?:1\+X|“?1\+X”?)")
+_CERTIFICATE_SUFFIX = re.compile(r"(?:职业技能等级证书|职业技能等级|等级证书|证书)$")
+
+
+def normalise_name(name: str) -> str:
+    """NFKC (full-width -> half-width), no whitespace: the key that spelling variants share."""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", name))
+
+
+def strip_occupation_markers(name: str) -> str:
+    """The occupation name without its trailing L/S markers (the name itself when nothing is left)."""
+    return OCCUPATION_MARKERS.sub("", name).strip() or name.strip()
+
+
+def occupation_key(name: str) -> str:
+    """What two spellings of one occupation name share: normalised, no L/S markers."""
+    return normalise_name(strip_occupation_markers(name))
+
+
+def certificate_key(name: str) -> str:
+    """What every spelling of one certificate shares: no quotes, 1+X, level or 职业技能等级证书."""
+    key = _QUOTES.sub("", normalise_name(name))
+    key = _ONE_PLUS_X.sub("", key)
+    key = _CERTIFICATE_LEVEL_SUFFIX.sub("", key)
+    return _CERTIFICATE_SUFFIX.sub("", key)
