@@ -21,12 +21,17 @@ MIN_CJK_SHARE = 0.3
 
 
 def detect_policy(path: Path) -> str | None:
-    """A Chinese text with numbered provisions that is not a course standard (those open with 课程名称…)."""
+    """A Chinese text with numbered provisions that is neither a course standard nor a 专业简介 profile."""
     from ingest.course_standard.parser import looks_like_course_standard
+    from ingest.profile.signature import looks_like_profile
 
     try:
-        if looks_like_course_standard(read_blocks(path)):
+        blocks = read_blocks(path)
+        if looks_like_course_standard(blocks):
             return "it is a course standard (课程名称 with 课程代码, 学时 or 学分 before the content)"
+        if looks_like_profile(blocks):
+            return ("it is a 专业简介 profile (专业代码 / 专业名称 blocks with 职业面向, 培养目标定位 …), "
+                    "not a policy document")
         if path.suffix.lower() not in (".txt", ".md", ".markdown"):
             return None
         lines = read_lines(path)
