@@ -88,3 +88,46 @@ def test_a_broken_snapshot_is_an_error_message_not_a_traceback(monkeypatch: pyte
     app = run_app(monkeypatch, tmp_path)
     assert not app.exception
     assert app.error and "cannot open the store" in app.error[0].value
+
+
+def test_the_app_reopens_when_a_newer_snapshot_appears(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    home = Home(tmp_path / "home")
+    report = ingest(home, [CORPUS / "demo-school-enterprise-cooperation-measures.md"])
+    assert report.count("added") == 1
+    first_snapshot = home.current_snapshot()
+    app = run_app(monkeypatch, home.root)
+    assert not app.exception
+    options = app.selectbox[0].options
+    assert len(options) == 1 and options[0].startswith(TITLES["md"])
+
+    report = ingest(home, [CORPUS / "demo-city-vocational-opinion-draft.txt"])
+    assert report.count("added") == 1
+    assert home.current_snapshot() != first_snapshot
+    app.run()
+    assert not app.exception
+    options = app.selectbox[0].options
+    assert len(options) == 2
+    assert any(option.startswith(TITLES["txt"]) for option in options), options
+    assert any(option.startswith(TITLES["md"]) for option in options), options
+
+
+def test_importing_the_app_does_not_run_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import importlib.util
+
+    import streamlit
+
+    calls: list[str] = []
+    for name in ("set_page_config", "title", "header", "info", "error", "selectbox", "text_input", "markdown"):
+        monkeypatch.setattr(streamlit, name, lambda *args, _name=name, **kwargs: calls.append(_name))
+    monkeypatch.setattr(Home, "at", classmethod(lambda cls, store=None: calls.append("Home.at")))
+    monkeypatch.setenv(ENV_HOME, str(tmp_path / "never-opened"))
+
+    spec = importlib.util.spec_from_file_location("vetgraph_app", ROOT / "app.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+
+    assert calls == []
+    assert callable(module.main)
+    assert module.TITLE == "VETgraph 职业教育知识图谱"
+    assert not (tmp_path / "never-opened").exists()

@@ -7,17 +7,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import (
-    DefaultGraph,
-    NamedNode,
-    Quad,
-    QueryBoolean,
-    QueryResultsFormat,
-    QuerySolutions,
-    QueryTriples,
-    RdfFormat,
-    Store,
-)
+from pyoxigraph import (DefaultGraph, NamedNode, Quad, QueryBoolean, QueryResultsFormat, QuerySolutions, QueryTriples,
+                        RdfFormat, Store, serialize)
 
 from kg.core import iris, terms
 from kg.core.rdf import Triple
@@ -86,14 +77,12 @@ class OxigraphStore:
         graph = self._evaluate(query)
         if not isinstance(graph, QueryTriples):
             raise QueryError("expected a CONSTRUCT or DESCRIBE query")
-        return graph.serialize(format=_format(_GRAPHS, format, GRAPH_FORMATS), prefixes=_prefixes(format))
+        return _serialise_graph(graph, format)
 
     def query(self, query: str, *, results_format: str = "json", graph_format: str = "turtle") -> QueryResult:
         results = self._evaluate(query)
         if isinstance(results, QueryTriples):
-            body = results.serialize(format=_format(_GRAPHS, graph_format, GRAPH_FORMATS),
-                                     prefixes=_prefixes(graph_format))
-            return QueryResult("graph", graph_format, body)
+            return QueryResult("graph", graph_format, _serialise_graph(results, graph_format))
         kind = "ask" if isinstance(results, QueryBoolean) else "select"
         return QueryResult(kind, results_format,
                            results.serialize(format=_format(_RESULTS, results_format, RESULTS_FORMATS)))
@@ -150,6 +139,7 @@ class OxigraphStore:
         return counter.value
 
     def forget_source(self, path: str) -> bool:
+        self._require_writable()
         old = self.sources().get(path)
         if old is None:
             return False
@@ -213,8 +203,11 @@ def _format(known: dict[str, Any], name: str, names: tuple[str, ...]) -> Any:
     return known[name]
 
 
-def _prefixes(graph_format: str) -> dict[str, str] | None:
-    return terms.PREFIXES if graph_format == "turtle" else None
+def _serialise_graph(triples: QueryTriples, graph_format: str) -> bytes:
+    """A CONSTRUCT's triples in ``graph_format``; Turtle with the predeclared prefixes, for people."""
+    rdf_format = _format(_GRAPHS, graph_format, GRAPH_FORMATS)
+    prefixes = terms.PREFIXES if graph_format == "turtle" else None
+    return serialize(triples, format=rdf_format, prefixes=prefixes)
 
 
 def _user_position(message: str) -> str:
