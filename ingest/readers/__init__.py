@@ -2,6 +2,7 @@
 or (``read_blocks``) as paragraphs and tables for parsers that need table structure.
 
 Heavy parsers (python-docx, pdfplumber, BeautifulSoup) load only when a file of their kind is read.
+May import kg.core and kg.errors only: readers know no ingestor.
 """
 
 from __future__ import annotations
