@@ -11,7 +11,7 @@ from kg.pipeline.run import ingest
 from kg.query.stats import class_counts
 from kg.store.home import Home
 from kg.store.oxigraph import OxigraphStore
-from tests.conftest import require_shared
+from tests.conftest import ROOT, require_shared
 
 
 def _state(home: Home) -> tuple[dict[str, int], int]:
@@ -101,3 +101,51 @@ def test_flagged_rows_load_and_are_not_counted_as_rejected(tmp_path: Path) -> No
     assert sorted(kept) == [(3, True), (4, False)]
     again = ingest(Home(tmp_path / "home"), [courses])
     assert [f.status for f in again.files] == ["unchanged"] and (again.rejected_rows, again.flagged_rows) == (1, 1)
+
+
+class _WithCapabilities:
+    """A real store seen through other capabilities: what the pipeline does depends on them alone."""
+
+    def __init__(self, store, **changes: bool) -> None:  # noqa: ANN001 - any GraphStore
+        from dataclasses import replace
+
+        self._store = store
+        self.capabilities = replace(store.capabilities, **changes)
+
+    def __getattr__(self, name: str):  # noqa: ANN204
+        return getattr(self._store, name)
+
+
+def _writer_with(monkeypatch: pytest.MonkeyPatch, **changes: bool) -> None:
+    from contextlib import contextmanager
+
+    original = Home.writer
+
+    @contextmanager
+    def writer(self: Home, **kwargs):  # noqa: ANN003, ANN202
+        with original(self, **kwargs) as store:
+            yield _WithCapabilities(store, **changes)
+
+    monkeypatch.setattr(Home, "writer", writer)
+
+
+def test_a_read_only_store_is_refused_before_anything_is_parsed(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.errors import StoreError
+
+    _writer_with(monkeypatch, read_only=True)
+    home = Home(tmp_path / "home")
+    with pytest.raises(StoreError, match="read-only; nothing can be ingested"):
+        ingest(home, [ROOT / "corpus" / "policy"])
+    assert class_counts(home.open_reader()) == {}
+
+
+def test_a_store_that_is_not_transactional_is_noted_in_the_report(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    _writer_with(monkeypatch, transactional=False)
+    report = ingest(Home(tmp_path / "home"), [ROOT / "corpus" / "policy"])
+    assert report.count("added") == 3
+    assert any("not transactional" in note for note in report.notes)
+    monkeypatch.undo()
+    again = ingest(Home(tmp_path / "other"), [ROOT / "corpus" / "policy"])
+    assert not any("not transactional" in note for note in again.notes)

@@ -12,7 +12,7 @@ from pathlib import Path
 from pyoxigraph import NamedNode
 
 from kg.core import iris
-from kg.errors import SourceError, UnknownKindError, VetgraphError
+from kg.errors import SourceError, StoreError, UnknownKindError, VetgraphError
 from kg.pipeline.report import FileOutcome, IngestReport
 from kg.store.base import SourceRecord
 from kg.store.home import Home
@@ -48,6 +48,11 @@ def ingest(home: Home, paths: list[Path], *, kind: str | None = None,
         report.files.append(FileOutcome(str(path), "rejected", reason="no such file or folder"))
     candidates = list(discover(p for p in paths if p.exists()))
     with home.writer(on_wait=on_wait) as store:
+        if store.capabilities.read_only:
+            raise StoreError(f"{home.root}: the store opened read-only; nothing can be ingested into it")
+        if not store.capabilities.transactional:
+            report.notes.append("this store backend is not transactional: a file that fails half-way may "
+                                "leave part of its statements until it is ingested again")
         known = store.sources()
         owners = {r.document: r.path for r in known.values() if r.document}
         for path, explicit in (progress(candidates) if progress else candidates):
