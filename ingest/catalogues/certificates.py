@@ -25,6 +25,7 @@ from ingest.base import ParseResult
 from ingest.catalogues.base import CatalogueKind, Column, KeyRegistry, Row, Table, provenance
 from ingest.catalogues.skos import concept_triples, scheme_triples
 from kg.core import iris
+from kg.core.levels import CERTIFICATE_LEVEL_NAMES
 from kg.core.names import normalise_name
 from kg.core.rdf import RDF_TYPE, Triple, integer, string, term, typed, vet, zh
 from kg.core.records import Rejection
@@ -39,7 +40,6 @@ COLUMNS = (
     Column("effective_from", ("effective_from", "生效日期"), required=False),
 )
 SUFFIX = "职业技能等级证书"
-LEVEL_NAMES = ("初级", "中级", "高级")
 SCHEME_LABEL = ("1+X职业技能等级证书", "1+X vocational skill level certificates")
 ORGANIZATION_ENDINGS = ("中心", "协会", "学会", "公司", "集团", "研究院", "研究所", "委员会", "联合会", "基金会",
                         "大学", "学院", "学校")
@@ -118,7 +118,7 @@ def _check(row: Row) -> CertificateRow | Rejection:
     if not normalise_name(row["organization"]):
         return Rejection(row.line, "empty issuing organisation (培训评价组织)")
     level = normalise_name(row["level"]) or None
-    if level is not None and level not in LEVEL_NAMES:
+    if level is not None and level not in CERTIFICATE_LEVEL_NAMES:
         return Rejection(row.line, f"unknown certificate level '{row['level']}': expected 初级, 中级 or 高级")
     batch = parse_batch(row["batch"]) if row["batch"] else None
     if row["batch"] and batch is None:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.course_standard.text import trim_lead
+from kg.core.levels import CERTIFICATE_LEVEL_NAMES
 
 QO, QC = "《“\"「『‘", "》”\"」』’"
 ONE_X = r"[1１]\s*[+＋]\s*[XxＸｘ]"
@@ -37,7 +38,7 @@ LEAD_CUT = re.compile(  # everything up to the last of these words is the clause
 )
 GENERIC = {
     "相关", "有关", "对应", "该", "本", "其", "各类", "各级", "多种", "多个", "若干", "一项", "该项", "职业", "技能",
-    "初级", "中级", "高级",
+    *CERTIFICATE_LEVEL_NAMES,
 }
 CERTIFICATE_SUFFIXES = {"职业技能等级证书": "职业技能等级证书", "职业技能等级标准": "职业技能等级证书"}
 LEVEL_WINDOW = 12

@@ -20,8 +20,8 @@ from ingest.course_standard.sections import Section, find_headings, find_section
 from ingest.course_standard.text import clean, value_or_none
 from ingest.readers import read_blocks, source_format
 from ingest.readers.blocks import Block, Paragraph, TableBlock
+from kg.core.names import slugify
 from kg.core.records import Rejection
-from kg.core.terms import slugify
 from kg.errors import SourceError
 
 PARSER_VERSION = "course-standard/1"

@@ -10,8 +10,8 @@ from ingest.policy.records import PolicyDoc, Provision, TargetRecord
 from ingest.policy.structure import recognise
 from ingest.policy.targets import extract_targets
 from ingest.readers import read_lines, source_format
+from kg.core.names import slugify
 from kg.core.records import SourceLine
-from kg.core.terms import slugify
 from kg.errors import SourceError
 
 PARSER_VERSION = "policy/1"

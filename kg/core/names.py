@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from urllib.parse import quote
 
 _SPACE = re.compile(r"\s+")
 #: Green (L) / digital (S) markers printed after an occupation name: "…S", "… L", "…（S）", "…L/S", "…LS/".
@@ -41,3 +42,12 @@ def certificate_key(name: str) -> str:
     key = _ONE_PLUS_X.sub("", key)
     key = _CERTIFICATE_LEVEL_SUFFIX.sub("", key)
     return _CERTIFICATE_SUFFIX.sub("", key)
+
+
+_UNSAFE = re.compile(r"[^\w\-.~]+", re.UNICODE)
+
+
+def slugify(name: str) -> str:
+    """An IRI-safe slug that keeps Chinese characters: 'A b/c' -> 'a-b-c'."""
+    slug = _UNSAFE.sub("-", name.strip().lower()).strip("-.")
+    return quote(slug, safe="-._~") if slug.isascii() else slug or "unnamed"

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from urllib.parse import quote
-
 VET = "https://w3id.org/vetgraph/ontology#"
 DATA = "https://w3id.org/vetgraph/id/"
 GRAPH = "https://w3id.org/vetgraph/graph/"
@@ -37,15 +34,6 @@ PREFIXES: dict[str, str] = {
     "ceasn": CEASN,
     "vet": VET,
 }
-
-_UNSAFE = re.compile(r"[^\w\-.~]+", re.UNICODE)
-
-
-def slugify(name: str) -> str:
-    """An IRI-safe slug that keeps Chinese characters: 'A b/c' -> 'a-b-c'."""
-    slug = _UNSAFE.sub("-", name.strip().lower()).strip("-.")
-    return quote(slug, safe="-._~") if slug.isascii() else slug or "unnamed"
-
 
 def prefixed(iri: str) -> str:
     """'https://w3id.org/vetgraph/ontology#Major' -> 'Major'; other known vocabularies -> 'skos:Concept'."""
