@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,9 @@ from ingest.base import ParseResult
 from ingest.catalogues import majors, occupations
 from ingest.catalogues.industries import KIND
 from ingest.registry import choose_ingestor
+from kg.pipeline.run import ingest
+from kg.query import stats
+from kg.store.home import Home
 from kg.store.oxigraph import OxigraphStore
 from kg.validate.shacl import validate_store
 from tests.catalogue_helpers import build, load_error, store_of, triple_strings, write_csv
@@ -180,6 +184,49 @@ def test_the_corpus_sample_ingests_without_rejections_and_conforms() -> None:
 
 def test_ingesting_twice_gives_the_same_triples() -> None:
     assert triple_strings(build(KIND, CORPUS).triples) == triple_strings(build(KIND, CORPUS).triples)
+
+
+def _store_state(home: Home) -> tuple[list[str], dict[str, int]]:
+    """The home's data quads as sorted strings, and its class counts."""
+    reader = home.open_reader()
+    return sorted(str(quad) for quad in reader.quads(include_system=False)), stats.class_counts(reader)
+
+
+def test_ingesting_the_file_twice_into_a_store_changes_nothing(tmp_path: Path) -> None:
+    source = tmp_path / "data" / "industries.csv"
+    source.parent.mkdir()
+    shutil.copyfile(CORPUS, source)
+    home = Home(tmp_path / "home")
+    first = ingest(home, [source])
+    assert [(f.status, f.kind) for f in first.files] == [("added", "industries")] and first.files[0].triples > 0
+    before = _store_state(home)
+    assert before[0] and before[1]["Industry"] == build(KIND, CORPUS).counts["industries"]
+    second = ingest(home, [source])
+    assert [(f.status, f.triples) for f in second.files] == [("unchanged", first.files[0].triples)]
+    assert _store_state(home) == before
+
+
+def test_a_changed_file_replaces_its_old_version_without_leftovers(tmp_path: Path) -> None:
+    source = tmp_path / "data" / "industries.csv"
+    source.parent.mkdir()
+    shutil.copyfile(CORPUS, source)
+    home = Home(tmp_path / "home")
+    ingest(home, [source])
+    old_quads, old_counts = _store_state(home)
+    text = CORPUS.read_text(encoding="utf-8")
+    assert "3611,汽柴油车整车制造" in text and ",新能源车整车制造," in text
+    changed = "".join(line for line in text.splitlines(keepends=True) if ",3611,汽柴油车整车制造," not in line)
+    source.write_text(changed.replace(",新能源车整车制造,", ",新能源汽车整车制造,"), encoding="utf-8")
+    report = ingest(home, [source])
+    assert [f.status for f in report.files] == ["replaced"]
+    quads, counts = _store_state(home)
+    assert counts["Industry"] == old_counts["Industry"] - 1
+    assert not any("industry/3611>" in quad or "新能源车整车制造" in quad for quad in quads)
+    assert any('"新能源汽车整车制造"@zh' in quad for quad in quads)
+    fresh = Home(tmp_path / "fresh")
+    ingest(fresh, [source])
+    assert (quads, counts) == _store_state(fresh)  # exactly what the new version alone gives
+    assert quads != old_quads
 
 
 @settings(max_examples=25, deadline=None)

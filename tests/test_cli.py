@@ -182,6 +182,24 @@ def test_a_folder_skips_what_no_ingestor_recognises(tmp_path: Path) -> None:
     assert "1 added" in result.output and "2 skipped" in result.output
 
 
+def test_strict_exits_1_when_a_row_was_rejected(tmp_path: Path) -> None:
+    from tests.catalogue_helpers import with_changes, write_csv
+    from tests.test_catalogue_majors import GOOD, HEADER
+
+    bad = with_changes(GOOD[0], {2: "46070"})  # line 5: a five-digit major code
+    table = write_csv(tmp_path / "majors.csv", HEADER, [*GOOD, bad])
+    lenient = run(tmp_path / "lenient", "ingest", str(table))
+    assert lenient.exit_code == 0, lenient.output
+    assert "majors.csv:5: bad major code '46070'" in lenient.output and "1 rejected rows" in lenient.output
+    strict = run(tmp_path / "strict", "ingest", "--strict", str(table))
+    assert strict.exit_code == 1, strict.output
+    assert "majors.csv:5: bad major code '46070'" in strict.output
+    again = run(tmp_path / "lenient", "ingest", "--strict", str(table))  # unchanged, the rejection remembered
+    assert again.exit_code == 1 and "1 unchanged" in again.output
+    clean = write_csv(tmp_path / "clean.csv", HEADER, GOOD)
+    assert run(tmp_path / "clean", "ingest", "--strict", str(clean)).exit_code == 0
+
+
 def test_json_report_is_alone_on_stdout(tmp_path: Path) -> None:
     doc = tmp_path / "opinion.txt"
     doc.write_text("关于测试的意见\n一、总体要求\n", encoding="utf-8")

@@ -378,13 +378,28 @@ def test_detection_is_false_for_policy_documents() -> None:
     assert [p.name for p in policies if looks_like_course_standard(read_blocks(p))] == []
 
 
+#: The six demo course standards, named here so that a missing file fails its case instead of dropping it.
+CORPUS_STEMS = {
+    "big-data-collection": ".pdf", "e-commerce-live-streaming": ".md", "elderly-care-skills": ".docx",
+    "industrial-robot-programming": ".docx", "new-energy-vehicle-battery": ".docx", "tour-guide-practice": ".txt",
+}
+
+
 def corpus_cases() -> list[Path]:
     return sorted(CORPUS.glob("*.expected.json")) if CORPUS.is_dir() else []
 
 
-@pytest.mark.parametrize("expected_path", corpus_cases(), ids=lambda p: p.name.split(".")[0])
-def test_demo_corpus_standards_parse_as_expected(expected_path: Path) -> None:
-    stem = expected_path.name.removesuffix(".expected.json")
+def test_the_corpus_holds_exactly_the_listed_standards() -> None:
+    assert CORPUS.is_dir(), f"{CORPUS} is missing"
+    assert sorted(p.name.removesuffix(".expected.json") for p in corpus_cases()) == sorted(CORPUS_STEMS)
+    sources = {p.stem: p.suffix for p in CORPUS.iterdir() if p.suffix in (".docx", ".pdf", ".md", ".txt")}
+    assert sources == CORPUS_STEMS
+
+
+@pytest.mark.parametrize("stem", sorted(CORPUS_STEMS))
+def test_demo_corpus_standards_parse_as_expected(stem: str) -> None:
+    expected_path = CORPUS / f"{stem}.expected.json"
+    assert expected_path.is_file(), f"{expected_path} is missing"
     [source] = [p for p in CORPUS.glob(f"{stem}.*") if p.suffix in (".docx", ".pdf", ".md", ".txt")]
     expected = json.loads(expected_path.read_text(encoding="utf-8"))
     assert looks_like_course_standard(read_blocks(source))
@@ -402,3 +417,18 @@ def test_demo_corpus_standards_parse_as_expected(expected_path: Path) -> None:
     }
     assert got == {key: expected[key] for key in got}
     assert all(isinstance(c, CertificateStatement) and c.text for c in doc.certificates)
+
+
+def test_a_gbk_course_standard_parses_as_its_utf8_original(tmp_path: Path) -> None:
+    original = CORPUS / "tour-guide-practice.txt"
+    data = original.read_text(encoding="utf-8").encode("gbk")
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")  # really GBK, not UTF-8 by accident
+    gbk = tmp_path / "tour-guide-practice.txt"
+    gbk.write_bytes(data)
+    assert looks_like_course_standard(read_blocks(gbk))
+    expected, doc = parse_course_standard(original), parse_course_standard(gbk)
+    assert (doc.course_name, doc.hours) == (expected.course_name, expected.hours) == ("模拟导游实训", Decimal(56))
+    assert doc.outcomes == expected.outcomes and len(doc.outcomes) == 12
+    assert doc.modules == expected.modules and len(doc.modules) == 8
+    assert dataclasses.asdict(doc) == dataclasses.asdict(expected)

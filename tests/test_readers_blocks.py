@@ -70,14 +70,27 @@ def test_docx_paragraphs_keep_heading_levels(docx_path: Path) -> None:
     assert ("（一）课程内容", 2) in heads
 
 
+def _kinds(blocks: list) -> list[str]:
+    return ["table" if isinstance(block, TableBlock) else "para" for block in blocks]
+
+
+#: BLOCKS as read back: the title and headings are paragraphs too.
+EXPECTED_KINDS = ["para", "para", "table", "para", "para", "table", "para"]
+
+
 def test_docx_block_numbers_match_read_lines(docx_path: Path) -> None:
     lines = {line.line: line.text for line in read_lines(docx_path)}
-    for block in read_blocks(docx_path):
+    blocks = read_blocks(docx_path)
+    assert _kinds(blocks) == EXPECTED_KINDS  # the loop below checks every one of them
+    for block in blocks:
         if isinstance(block, Paragraph):
             assert lines[block.line].lstrip("# ") == block.text
         else:
+            assert len(block.lines) == len(block.rows) > 0
             for row, number in zip(block.rows, block.lines):
                 assert lines[number].startswith(row[0].split("\n")[0])
+    numbers = [n for b in blocks for n in ([b.line] if isinstance(b, Paragraph) else b.lines)]
+    assert len(numbers) == 5 + 3 + 3 and numbers == sorted(set(numbers))
 
 
 def test_pdf_tables_and_the_text_around_them(pdf_path: Path) -> None:
@@ -93,14 +106,16 @@ def test_pdf_tables_and_the_text_around_them(pdf_path: Path) -> None:
 def test_pdf_block_numbers_are_read_lines_numbers(pdf_path: Path) -> None:
     lines = {line.line: line.text for line in read_lines(pdf_path)}
     blocks = read_blocks(pdf_path)
+    assert _kinds(blocks) == EXPECTED_KINDS
     for block in blocks:
         if isinstance(block, Paragraph):
             assert lines[block.line] == block.text
         else:
+            assert len(block.lines) == len(block.rows) > 0
             for row, number in zip(block.rows, block.lines):
                 assert any(cell[:2] in lines[number] for cell in row if cell), (row, lines.get(number))
     numbers = [n for b in blocks for n in ([b.line] if isinstance(b, Paragraph) else b.lines)]
-    assert numbers == sorted(numbers)
+    assert len(numbers) == 5 + 3 + 3 and numbers == sorted(set(numbers))
 
 
 def test_pdf_table_broken_by_a_page_comes_back_in_pieces(tmp_path: Path) -> None:

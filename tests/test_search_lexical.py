@@ -118,8 +118,20 @@ def test_remove_and_re_add() -> None:
 
 
 def test_allowed_filters_before_the_cut() -> None:
-    found = _index().search("新能源汽车", top=1, allowed=lambda iri: iri == "major/460702")
-    assert [iri for iri, _ in found] == ["major/460702"]
+    index = _index()
+    unfiltered = [iri for iri, _ in index.search("新能源汽车", top=None)]
+    assert unfiltered[0] == "major/460702" and "major/500211" in unfiltered[1:]  # the wanted node is not first
+    found = index.search("新能源汽车", top=1, allowed=lambda iri: iri == "major/500211")
+    assert [iri for iri, _ in found] == ["major/500211"]  # filtered first, then cut: not an empty page
+    assert found[0][1] == pytest.approx(dict(index.search("新能源汽车", top=None))["major/500211"])
+
+
+def test_allowed_keeps_exactly_the_allowed_nodes_in_their_order() -> None:
+    index = _index()
+    unfiltered = [iri for iri, _ in index.search("职业", top=None)]
+    assert not unfiltered[0].startswith("provision/") and len(unfiltered) > 2
+    found = [iri for iri, _ in index.search("职业", top=None, allowed=lambda iri: iri.startswith("provision/"))]
+    assert found == [iri for iri in unfiltered if iri.startswith("provision/")] == ["provision/19", "provision/23"]
 
 
 @pytest.mark.parametrize("tokenizer", ["char", "jieba"])

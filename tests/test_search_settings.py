@@ -28,6 +28,38 @@ def test_the_fusion_constant_reaches_the_ranking(tmp_path) -> None:
         SearchSettings(rrf_k=-1)
 
 
+@pytest.mark.parametrize(("k", "order"), [
+    (0, ["a", "b", "c"]),  # a: 1/1 = 1 > b: 1/2 + .5/2 = .75: one retriever's first place wins
+    (1, ["a", "b", "c"]),  # a: 1/2 = b: 1/3 + .5/3 = .5, the tie goes to a's better best rank
+    (2, ["b", "a", "c"]),  # b: 1.5/4 = .375 > a: 1/3: agreeing second places win
+    (60, ["b", "a", "c"]),
+])
+def test_the_fused_order_depends_on_the_constant(k: int, order: list[str]) -> None:
+    from kg.search.fusion import reciprocal_rank_fusion
+
+    weights = {"dense": 1.0, "bm25": 0.5}
+    fused = reciprocal_rank_fusion({"dense": ["a", "b"], "bm25": ["c", "b"]}, weights, k=k)
+    assert [f.iri for f in fused] == order
+    for f in fused:
+        assert f.score == pytest.approx(sum(weights[r] / (k + rank) for r, rank in f.found_by.items()))
+
+
+def test_the_index_fuses_with_the_settings_constant(tmp_path: Path) -> None:
+    from kg.search.encoder import FakeEncoder
+    from kg.search.index import SearchIndex
+    from tests.test_search_texts import ID, SMALL, turtle_store
+
+    SearchIndex(tmp_path, SearchSettings(model="fake")).refresh(turtle_store(SMALL), FakeEncoder())
+    weights, orders = SearchSettings().weights, {}
+    for k in (0, 1000):  # two settings that differ only in rrf_k, searching the same saved index
+        hits = SearchIndex(tmp_path, SearchSettings(model="fake", rrf_k=k)).search("汽车维修", FakeEncoder(), top=5)
+        for hit in hits:
+            assert hit.score == pytest.approx(sum(weights[r] / (k + rank) for r, rank in hit.found_by.items()))
+        orders[k] = [hit.iri.removeprefix(ID) for hit in hits]
+    # the course is first by dense but sixth by BM25; the major is second and third: k decides
+    assert orders[0][0] == "course/460702/a" and orders[1000][0] == "major/460702"
+
+
 def test_options_are_keyword_only() -> None:
     with pytest.raises(TypeError):
         SearchSettings("static")  # type: ignore[misc]
