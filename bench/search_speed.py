@@ -76,15 +76,21 @@ def synthetic_triples(home: Home, copies: int, seed: int = 0) -> Iterator[tuple[
     from pyoxigraph import Literal, NamedNode
 
     classes = " ".join(f"vet:{name}" for name in SEARCHABLE)
-    solutions = home.open_reader().query(
-        f"SELECT DISTINCT ?s ?c ?p ?o WHERE {{ ?s a ?c . VALUES ?c {{ {classes} }} ?s ?p ?o }}")
+    store = home.open_reader()
+    class_rows = store.select(f"SELECT DISTINCT ?s ?c WHERE {{ ?s a ?c . VALUES ?c {{ {classes} }} }}")
+    searchable = {row["s"]: row["c"] for row in class_rows}
     facts: dict[str, list[tuple[Any, Any]]] = {}
     pools: dict[tuple[str, str], list[str]] = {}  # (class, property) -> the texts to borrow halves from
-    for row in solutions:
-        subject, cls, predicate, value = row["s"].value, row["c"].value, row["p"], row["o"]
+    seen: set[tuple[str, str, str]] = set()
+    for quad in store.quads():
+        subject, predicate, value = quad.subject.value, quad.predicate, quad.object
+        key = (subject, str(predicate), str(value))
+        if subject not in searchable or key in seen:
+            continue
+        seen.add(key)
         facts.setdefault(subject, []).append((predicate, value))
         if predicate.value in TEXT_PROPERTIES and isinstance(value, Literal):
-            pools.setdefault((cls, predicate.value), []).append(value.value)
+            pools.setdefault((searchable[subject], predicate.value), []).append(value.value)
     class_of = {s: next(o.value for p, o in fs if p.value.endswith("#type") and o.value.rsplit("#", 1)[-1] in
                         SEARCHABLE) for s, fs in facts.items()}
     rng = random.Random(seed)
