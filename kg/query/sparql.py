@@ -38,8 +38,9 @@ def run_query(store: GraphStore, query: str, fmt: str) -> str:
     graph_format = "turtle" if fmt == "table" else "ntriples"
     result = store.query(query, results_format=results_format, graph_format=graph_format)
     text = result.body.decode("utf-8")
-    if result.kind == "ask" and fmt == "table":
-        return "true" if json.loads(text)["boolean"] else "false"
+    if result.kind == "ask" and fmt != "csv":
+        answer = bool(json.loads(text)["boolean"])
+        return json.dumps({"head": {}, "boolean": answer}) if fmt == "json" else str(answer).lower()
     if result.kind == "select" and fmt == "table":
         return _table(json.loads(text))
     return text
