@@ -1,4 +1,6 @@
-"""Writers of test documents: the same paragraphs as .docx, .pdf, GBK text and .html.
+"""Writers of sample documents: the same paragraphs as .docx, .pdf, GBK text and .html.
+
+Used by corpus/course_standards/build.py (the demo corpus) and by the tests (documents they write).
 
 Each writer takes one paragraph per item; an item starting with ``#`` marks is a heading
 of that level. Heavy imports stay inside the functions.

@@ -2,7 +2,7 @@
 
 Run ``.venv/bin/python corpus/course_standards/build.py`` from the repository root; the output is
 deterministic. ``SOURCES`` maps each file stem to its blocks, so a test can write one standard both
-as .docx and as .pdf (``tests/fixtures_docs.py``: ``write_docx_blocks``, ``write_pdf_blocks``).
+as .docx and as .pdf (``corpus/writers.py``: ``write_docx_blocks``, ``write_pdf_blocks``).
 The Markdown and plain-text standards beside this file are written by hand.
 """
 

@@ -3,7 +3,7 @@
 Pure: the occupation catalogue is another file, so each row gives the stated link
 ``major vet:preparesFor occupation(code)`` (a 细类 or, as stated, a 小类: one IRI namespace) and a
 vet:Mention of the occupation name, mentioned in the teaching standard of (level, major code);
-kg.resolve_occupations links the mentions to the catalogue once both are in the store. The source
+kg.resolve.occupations links the mentions to the catalogue once both are in the store. The source
 fans a 小类 out to one row per 细类 name. The standard node itself comes from the course lists: it
 is not restated here, since a triple stated by two files comes back twice from a union query.
 """

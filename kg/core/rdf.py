@@ -1,4 +1,4 @@
-"""Small helpers to build RDF terms (pyoxigraph) from the namespaces in kg.terms."""
+"""Small helpers to build RDF terms (pyoxigraph) from the namespaces in kg.core.terms."""
 
 from __future__ import annotations
 
