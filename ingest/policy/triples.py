@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from pyoxigraph import NamedNode
 
 from ingest.policy.records import PolicyDoc, Provision
-from kg.core import iris, terms
-from kg.core.rdf import PROV_DERIVED, RDF_TYPE, RDFS_LABEL, Triple, decimal, integer, string, term, typed, vet, zh
+from kg.core import iris
+from kg.core.rdf import (PROV_DERIVED, RDF_TYPE, RDFS_LABEL, Triple, decimal, in_force, integer, string, term, typed,
+                         vet, zh)
 
 
 def provision_label(provision: Provision) -> str:
@@ -31,7 +32,7 @@ def policy_to_triples(doc: PolicyDoc, source: NamedNode) -> Iterator[Triple]:
     if doc.status == "draft":
         # Non-drafts get their status (in force or superseded) from the resolution step.
         yield doc_iri, vet("legalStatus"), vet("StatusDraft")
-        yield doc_iri, term("eli:in_force"), NamedNode(terms.ELI_IN_FORCE + "notInForce")
+        yield doc_iri, term("eli:in_force"), in_force(False)
     if doc.date:
         yield doc_iri, term("eli:date_document"), typed(doc.date, "date")
     for line in doc.history:

@@ -49,6 +49,11 @@ def typed(value: str, xsd_local: str) -> Literal:
     return Literal(value, datatype=NamedNode(terms.XSD + xsd_local))
 
 
+def in_force(value: bool) -> NamedNode:
+    """ELI's in-force individuals: eli:InForce-inForce or eli:InForce-notInForce."""
+    return term("eli:InForce-inForce" if value else "eli:InForce-notInForce")
+
+
 RDF_TYPE = term("rdf:type")
 RDFS_LABEL = term("rdfs:label")
 PROV_DERIVED = term("prov:wasDerivedFrom")

@@ -18,8 +18,6 @@ SCHEMA = "https://schema.org/"
 ELI = "http://data.europa.eu/eli/ontology#"
 CEASN = "https://purl.org/ctdlasn/terms/"
 SH = "http://www.w3.org/ns/shacl#"
-#: ELI's in-force individuals: InForce-inForce, InForce-notInForce.
-ELI_IN_FORCE = ELI + "InForce-"
 
 PREFIXES: dict[str, str] = {
     "rdf": RDF,

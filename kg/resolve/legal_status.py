@@ -6,8 +6,7 @@ from collections import defaultdict
 
 from pyoxigraph import NamedNode
 
-from kg.core import terms
-from kg.core.rdf import Triple, term, vet
+from kg.core.rdf import Triple, in_force, term, vet
 from kg.resolve.base import Resolution
 from kg.store.base import GraphStore
 
@@ -36,13 +35,13 @@ def legal_status(store: GraphStore) -> Resolution:
             dated, undated = [], docs
         current = [dated[-1]] if dated else []
         for doc in undated + current:
-            triples += _status(doc["doc"], "StatusInForce", "inForce")
+            triples += _status(doc["doc"], "StatusInForce", True)
         for old in dated[:-1]:
-            triples += _status(old["doc"], "StatusSuperseded", "notInForce")
+            triples += _status(old["doc"], "StatusSuperseded", False)
             triples.append((NamedNode(dated[-1]["doc"]), term("eli:repeals"), NamedNode(old["doc"])))
     return Resolution(NAME, triples, notes)
 
 
-def _status(doc: str, status: str, in_force: str) -> list[Triple]:
+def _status(doc: str, status: str, is_in_force: bool) -> list[Triple]:
     node = NamedNode(doc)
-    return [(node, vet("legalStatus"), vet(status)), (node, term("eli:in_force"), NamedNode(terms.ELI_IN_FORCE + in_force))]
+    return [(node, vet("legalStatus"), vet(status)), (node, term("eli:in_force"), in_force(is_in_force))]
