@@ -379,3 +379,43 @@ def test_tarjan_on_small_graphs() -> None:
     assert strongly_connected({"a": {"b"}, "b": {"a", "c"}, "c": {"d"}, "d": {"c"}, "e": {"a"}}) == [["a", "b"], ["c", "d"]]
     chain = {str(n): {str(n + 1)} for n in range(5000)} | {"5000": {"0"}}
     assert len(strongly_connected(chain)[0]) == 5001  # iterative: no recursion limit
+
+
+# -- the rooms of kg/ ------------------------------------------------------------------------------
+#: What each room of kg/ may import from the project besides itself, kg.core and kg.errors.
+ROOMS: dict[str, tuple[str, ...]] = {
+    "kg.store": (),
+    "kg.resolve": ("kg.store",),
+    "kg.query": ("kg.store",),
+    "kg.validate": ("kg.store",),
+    "kg.search": ("kg.store",),
+    "kg.export": ("kg.store", "kg.query"),
+}
+
+
+def rooms_import_only_what_is_below(imports: Iterable[Import]) -> list[str]:
+    """Offenders against ROOMS: a room of kg/ reaching sideways or up (store -> search, query -> cli …)."""
+    offenders = []
+    for item in imports:
+        room = ".".join(item.path.removesuffix(".py").split("/")[:2])
+        if room not in ROOMS or item.target is None:
+            continue
+        allowed = (room, "kg.core", "kg.errors", *ROOMS[room])
+        if not any(item.module == name or item.module.startswith(name + ".") for name in allowed):
+            offenders.append(item.where())
+    return offenders
+
+
+def test_each_room_of_kg_imports_only_the_rooms_below_it(project_imports: list[Import]) -> None:
+    offenders = rooms_import_only_what_is_below(project_imports)
+    assert not offenders, _fail_message("a room of kg/ imports a room it may not", offenders)
+
+
+def test_the_room_rule_bites() -> None:
+    imports = [Import("kg/store/home.py", 3, "from kg.search.index import SearchIndex", "kg.search.index",
+                      "kg/search/index.py"),
+               Import("kg/query/stats.py", 5, "from kg.store.base import GraphStore", "kg.store.base", "kg/store/base.py"),
+               Import("kg/export/turtle.py", 7, "from kg.cli.main import cli", "kg.cli.main", "kg/cli/main.py"),
+               Import("kg/search/index.py", 9, "import numpy", "numpy", None)]
+    assert rooms_import_only_what_is_below(imports) == [
+        "kg/store/home.py:3: from kg.search.index import SearchIndex", "kg/export/turtle.py:7: from kg.cli.main import cli"]
