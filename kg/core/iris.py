@@ -133,7 +133,42 @@ def mention(provision_iri: NamedNode, n: int) -> NamedNode:
     return NamedNode(f"{provision_iri.value}/mention-{n}")
 
 
+# -- major profiles (专业简介) ----------------------------------------------------------------------
+def major_profile(code: str) -> NamedNode:
+    """The 专业简介 of one major, by its code (K suffix kept)."""
+    return NamedNode(f"{DATA}major-profile/{code}")
+
+
+def competency_framework(code: str) -> NamedNode:
+    """The 主要专业能力要求 of one major as a ceasn:CompetencyFramework."""
+    return NamedNode(f"{DATA}competency-framework/{code}")
+
+
+def competency(code: str, n: int) -> NamedNode:
+    """The n-th competency statement of a major's framework."""
+    return NamedNode(f"{competency_framework(code).value}/{n}")
+
+
+def profile_mention(profile: NamedNode, kind: str, term: str) -> NamedNode:
+    """A name a profile lists (an occupation, a certificate …), keyed by content so it survives re-ingest."""
+    return NamedNode(f"{profile.value}/{kind}/{_short_hash(normalise_name(term))}")
+
+
 # -- links the resolvers derive ------------------------------------------------------------------
+ALIGNMENTS = f"{DATA}alignment/"
+REVIEW_GRAPH = f"{GRAPH}reviews"
+
+
+def alignment(source_iri: str, target_iri: str, kind: str) -> NamedNode:
+    """The one alignment of ``kind`` (e.g. 'major-certificate') from a source to a target: deterministic."""
+    return NamedNode(f"{ALIGNMENTS}{kind}/{_short_hash(source_iri + chr(10) + target_iri)}")
+
+
+def review(alignment_iri: str, reviewer: str, at: str) -> NamedNode:
+    """One review decision on an alignment, in the review graph."""
+    return NamedNode(f"{DATA}review/{_short_hash(chr(10).join((alignment_iri, reviewer, at)))}")
+
+
 def stated_alignment(mention_iri: str) -> NamedNode:
     """The alignment a stated mention becomes once it resolves (a course standard's certificate)."""
     return NamedNode(f"{mention_iri}/alignment")
