@@ -24,7 +24,7 @@ from kg.core.names import slugify
 from kg.core.records import Rejection
 from kg.errors import SourceError
 
-PARSER_VERSION = "course-standard/1"
+PARSER_VERSION = "course-standard/2"  # 2: certificate and competition IRIs keyed by content
 NO_BASIC_INFO = "no basic information found: expected 课程名称 with 课程代码, 学时 or 学分 before the content"
 
 

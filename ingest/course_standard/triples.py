@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 from pyoxigraph import NamedNode
@@ -71,10 +72,14 @@ def course_standard_to_triples(doc: CourseStandardDoc, source: NamedNode) -> Ite
         yield from _row(node, source, outcome.line)
     for module in doc.modules:
         yield from _module(doc, module, course, source)
-    for n, statement in enumerate(doc.certificates, start=1):
-        yield from _certificate_mention(doc, statement, n, standard, source)
-    for n, statement in enumerate(doc.competitions, start=1):
-        yield from _competition(doc, statement, n, course, source)
+    stated: Counter[tuple[str, str | None]] = Counter()
+    for statement in doc.certificates:
+        stated[statement.name, statement.level] += 1
+        yield from _certificate_mention(doc, statement, stated[statement.name, statement.level], standard, source)
+    events: Counter[str] = Counter()
+    for statement in doc.competitions:
+        events[statement.name] += 1
+        yield from _competition(doc, statement, events[statement.name], course, source)
 
 
 def _module(doc: CourseStandardDoc, module: Module, course: NamedNode, source: NamedNode) -> Iterator[Triple]:
@@ -100,10 +105,10 @@ def _span(node: NamedNode, text: str, name: str) -> Iterator[Triple]:
     yield node, vet("spanEnd"), integer(end)
 
 
-def _certificate_mention(doc: CourseStandardDoc, statement: CertificateStatement, n: int, standard: NamedNode,
+def _certificate_mention(doc: CourseStandardDoc, statement: CertificateStatement, occurrence: int, standard: NamedNode,
                          source: NamedNode) -> Iterator[Triple]:
     """Kept as a mention: the resolution step links it to the certificate (level) the store knows."""
-    node = iris.certificate_statement(standard, n)
+    node = iris.certificate_statement(standard, statement.name, statement.level, occurrence)
     yield node, RDF_TYPE, vet("Mention")
     yield node, vet("mentionKind"), string("certificate")
     yield node, vet("mentionedIn"), standard
@@ -117,7 +122,7 @@ def _certificate_mention(doc: CourseStandardDoc, statement: CertificateStatement
     yield from _row(node, source, statement.line)
 
 
-def _competition(doc: CourseStandardDoc, statement: CompetitionStatement, n: int, course: NamedNode,
+def _competition(doc: CourseStandardDoc, statement: CompetitionStatement, occurrence: int, course: NamedNode,
                  source: NamedNode) -> Iterator[Triple]:
     """A 赛项 has no catalogue: the competition node and its stated alignment come from the document."""
     event = iris.competition(statement.name)
@@ -126,7 +131,7 @@ def _competition(doc: CourseStandardDoc, statement: CompetitionStatement, n: int
     if statement.tier:
         yield event, vet("competitionSeries"), zh(statement.tier)
     yield event, PROV_DERIVED, source
-    alignment = iris.competition_alignment(course, n)
+    alignment = iris.competition_alignment(course, statement.name, occurrence)
     yield alignment, RDF_TYPE, vet("Alignment")
     yield alignment, vet("alignmentSource"), course
     yield alignment, vet("alignmentTarget"), event

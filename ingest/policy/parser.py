@@ -14,7 +14,7 @@ from kg.core.names import slugify
 from kg.core.records import SourceLine
 from kg.errors import SourceError
 
-PARSER_VERSION = "policy/1"
+PARSER_VERSION = "policy/2"  # 2: mention IRIs keyed by text and occurrence
 
 
 def parse_policy(path: Path) -> PolicyDoc:

@@ -106,13 +106,15 @@ def learning_outcome(course: NamedNode, kind: str, order: int) -> NamedNode:
     return NamedNode(f"{course.value}/outcome-{kind}-{order}")
 
 
-def certificate_statement(standard: NamedNode, n: int) -> NamedNode:
-    """The n-th 岗课赛证 certificate a course standard names (a vet:Mention)."""
-    return NamedNode(f"{standard.value}/certificate-{n}")
+def certificate_statement(standard: NamedNode, name: str, level: str | None, occurrence: int) -> NamedNode:
+    """A 岗课赛证 certificate a course standard names (a vet:Mention), keyed by name, level and occurrence."""
+    key = normalise_name(f"{name}|{level or ''}")
+    return NamedNode(f"{standard.value}/certificate/{_short_hash(key)}-{occurrence}")
 
 
-def competition_alignment(course: NamedNode, n: int) -> NamedNode:
-    return NamedNode(f"{course.value}/competition-{n}")
+def competition_alignment(course: NamedNode, name: str, occurrence: int) -> NamedNode:
+    """A course's stated link to a 赛项, keyed by the event's name and its occurrence in the standard."""
+    return NamedNode(f"{course.value}/competition/{_short_hash(normalise_name(name))}-{occurrence}")
 
 
 # -- policy documents ----------------------------------------------------------------------------
@@ -129,8 +131,9 @@ def target(provision_iri: NamedNode, n: int) -> NamedNode:
     return NamedNode(f"{provision_iri.value}/target-{n}")
 
 
-def mention(provision_iri: NamedNode, n: int) -> NamedNode:
-    return NamedNode(f"{provision_iri.value}/mention-{n}")
+def mention(provision_iri: NamedNode, text: str, occurrence: int) -> NamedNode:
+    """A term a provision names, keyed by its text and occurrence (not its position), so reviews survive edits."""
+    return NamedNode(f"{provision_iri.value}/mention/{_short_hash(normalise_name(text))}-{occurrence}")
 
 
 # -- major profiles (专业简介) ----------------------------------------------------------------------
