@@ -15,9 +15,10 @@ def _registry() -> dict[str, Ingestor]:
     from ingest.catalogues.ingestors import CATALOGUE_INGESTORS
     from ingest.course_standard import ingestor as course_standard
     from ingest.policy import ingestor as policy
+    from ingest.profile import ingestor as profile
 
     return {ingestor.kind: ingestor
-            for ingestor in (policy.INGESTOR, course_standard.INGESTOR, *CATALOGUE_INGESTORS)}
+            for ingestor in (policy.INGESTOR, course_standard.INGESTOR, profile.INGESTOR, *CATALOGUE_INGESTORS)}
 
 
 def get_ingestor(kind: str) -> Ingestor:

@@ -390,6 +390,7 @@ ROOMS: dict[str, tuple[str, ...]] = {
     "kg.validate": ("kg.store",),
     "kg.search": ("kg.store",),
     "kg.export": ("kg.store", "kg.query"),
+    "kg.align": ("kg.store", "kg.resolve.base", "kg.search"),
 }
 
 

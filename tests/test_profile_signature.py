@@ -11,7 +11,6 @@ from ingest.policy.ingestor import detect_policy
 from ingest.profile.signature import looks_like_profile, major_blocks
 from ingest.readers import read_blocks
 from ingest.registry import choose_ingestor
-from kg.errors import UnknownKindError
 from tests.conftest import require_shared
 
 PROFILE = """# 54 旅游大类
@@ -41,14 +40,13 @@ PROFILE = """# 54 旅游大类
 """
 
 
-def test_a_profile_is_refused_by_the_policy_detector_with_the_reason(tmp_path: Path) -> None:
+def test_a_profile_is_refused_by_the_policy_detector_and_taken_by_the_profile_ingestor(tmp_path: Path) -> None:
     path = tmp_path / "5401旅游类.md"
     path.write_text(PROFILE, encoding="utf-8")
     assert major_blocks([line.strip("# ") for line in PROFILE.splitlines() if line.strip()]) == 2
     why = detect_policy(path)
     assert why is not None and "专业简介 profile" in why
-    with pytest.raises(UnknownKindError, match="专业简介 profile"):
-        choose_ingestor(path)
+    assert choose_ingestor(path).kind == "profile"
 
 
 def test_a_profile_written_as_a_word_table_is_recognised(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import click
 
+from kg.cli.align import align_group
 from kg.cli.export import export_group
 from kg.cli.ingest import ingest_command
 from kg.cli.model import model_group
@@ -47,7 +48,7 @@ def cli(ctx: click.Context, store: str | None) -> None:
 
 
 for _command in (ingest_command, stats_command, sparql_command, validate_command, export_group,
-                 index_command, search_command, model_group):
+                 index_command, search_command, model_group, align_group):
     cli.add_command(_command)
 
 

@@ -22,7 +22,7 @@ class EducationLevel:
 EDUCATION_LEVELS: tuple[EducationLevel, ...] = (
     EducationLevel("voc_secondary", "中职", ("中等职业教育",)),
     EducationLevel("voc_associate", "高职专科", ("高职", "高等职业教育专科")),
-    EducationLevel("voc_bachelor", "职教本科", ("本科", "高等职业教育本科", "职业本科", "职业教育本科")),
+    EducationLevel("voc_bachelor", "职教本科", ("本科", "高等职业教育本科", "职业本科", "职业教育本科", "高职本科")),
 )
 #: The Chinese names in catalogue order, lowest level first: 中职, 高职专科, 职教本科.
 EDUCATION_LEVEL_NAMES: tuple[str, ...] = tuple(level.name for level in EDUCATION_LEVELS)

@@ -94,9 +94,10 @@ def ingest(home: Home, paths: list[Path], *, kind: str | None = None,
             finally:
                 outcome.seconds = round(time.perf_counter() - begun, 3)
         if any(f.status in ("added", "replaced") for f in report.files):
+            from kg.pipeline.steps import AFTER_INGEST
             from kg.resolve.runner import run_resolvers
 
-            for resolution in run_resolvers(store):
+            for resolution in run_resolvers(store, AFTER_INGEST):
                 report.notes += resolution.notes
             store.record_run(run, started, _now(), command)
     _save(home, report)

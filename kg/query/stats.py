@@ -23,9 +23,25 @@ class StoreOverview:
     classes: dict[str, int]
 
 
+OUTSIDE_CATALOGUE = "Certificate (outside 1+X)"
+OUTSIDE_QUERY = """
+SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a vet:Certificate ; vet:outsideCatalogue true }"""
+
+
 def class_counts(store: GraphStore) -> dict[str, int]:
-    """{"Provision": 312, "eli:LegalResource": 11, ...}: vet: classes by local name, others prefixed."""
-    return {terms.prefixed(row["class"]): int(row["n"]) for row in store.select(STATS_QUERY)}
+    """{"Provision": 312, "eli:LegalResource": 11, ...}: vet: classes by local name, others prefixed.
+
+    ``Certificate`` counts the 1+X catalogue's certificates; those a profile names that the catalogue
+    lacks are counted apart, as ``Certificate (outside 1+X)``.
+    """
+    counts = {terms.prefixed(row["class"]): int(row["n"]) for row in store.select(STATS_QUERY)}
+    outside = int(store.select(OUTSIDE_QUERY)[0]["n"]) if "Certificate" in counts else 0
+    if outside:
+        counts["Certificate"] -= outside
+        counts[OUTSIDE_CATALOGUE] = outside
+        if not counts["Certificate"]:
+            del counts["Certificate"]
+    return counts
 
 
 def store_overview(store: GraphStore) -> StoreOverview:

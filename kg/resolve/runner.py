@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from kg.core import iris
 from kg.resolve.base import Resolution, Resolver
 from kg.resolve.courses import course_links
@@ -13,10 +15,10 @@ from kg.store.base import GraphStore
 RESOLVERS: tuple[Resolver, ...] = (legal_status, occupation_links, course_links)
 
 
-def run_resolvers(store: GraphStore) -> list[Resolution]:
-    """Run every resolver and atomically replace its derived graph."""
+def run_resolvers(store: GraphStore, steps: Iterable[Resolver] = RESOLVERS) -> list[Resolution]:
+    """Run each step in order and atomically replace its derived graph."""
     results = []
-    for resolver in RESOLVERS:
+    for resolver in steps:
         resolution = resolver(store)
         store.replace_graph(iris.derived_graph(resolution.name), resolution.triples)
         results.append(resolution)

@@ -1,0 +1,223 @@
+"""`vetgraph align suggest`: the links of one major, certificate, course or provision, stated first, then peers'.
+
+A major's certificates are those its profile states (method ``stated``) and, suggested, those its
+peers state: the same major name at another level, the majors its 接续专业 names or that name it,
+and the majors of its 专业类 (method ``peer``, scored by how many peers state it and how close they
+are). A certificate's suggestions are the majors and courses linked to it (or to its levels).
+Links whose latest review is ``rejected`` never appear; reviewed ones carry the decision.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+
+from kg.align.reviews import latest_decisions
+from kg.core import iris
+from kg.errors import VetgraphError
+from kg.store.base import GraphStore
+
+#: How much one peer that states a certificate counts, by how the peer relates to the major.
+PEER_WEIGHTS = {"same-name": 0.9, "next-major": 0.7, "same-category": 0.5}
+DEFAULT_TYPES = {"Major": "Certificate", "Certificate": "Major", "Course": "Certificate", "Provision": "Industry"}
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One linked node as `align suggest --json` prints it."""
+
+    iri: str
+    type: str
+    label: str
+    code: str | None
+    score: float
+    method: str
+    resolved_by: str
+    strength: str
+    status: str
+    alignment: str | None = None
+    level: str | None = None
+    evidence: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {key: value for key, value in asdict(self).items() if value is not None or key == "code"}
+
+
+LINKS = """
+SELECT ?alignment ?other ?method ?resolved ?score ?strength ?status WHERE {{
+  ?alignment a vet:Alignment ; vet:{near} <{node}> ; vet:{far} ?other .
+  OPTIONAL {{ ?alignment vet:method ?method }} OPTIONAL {{ ?alignment vet:resolvedBy ?resolved }}
+  OPTIONAL {{ ?alignment vet:score ?score }} OPTIONAL {{ ?alignment vet:strength ?strength }}
+  OPTIONAL {{ ?alignment vet:reviewStatus ?status }}
+}}"""
+NODES = """
+SELECT ?node ?class ?label ?code ?certificate ?levelName WHERE {{
+  VALUES ?node {{ {nodes} }}
+  ?node a ?class . FILTER(STRSTARTS(STR(?class), STR(vet:)))
+  OPTIONAL {{ ?node skos:prefLabel ?label }} OPTIONAL {{ ?node rdfs:label ?rlabel }}
+  OPTIONAL {{ ?node skos:notation ?code }}
+  OPTIONAL {{ ?certificate vet:hasLevel ?node . ?node vet:levelName ?levelName }}
+}}"""
+
+
+def suggest(store: GraphStore, node: str, *, node_type: str, types: list[str] | None = None,
+            top: int = 10) -> list[Suggestion]:
+    """Linked nodes of ``node`` (a Major, Certificate, Course or Provision IRI), best first, filtered then cut."""
+    wanted = types or [DEFAULT_TYPES[node_type]]
+    decisions = latest_decisions(store)
+    found = _links(store, node, "alignmentSource", "alignmentTarget", decisions)
+    found += _links(store, node, "alignmentTarget", "alignmentSource", decisions)
+    if node_type == "Certificate":
+        for level in _levels(store, node):
+            found += _links(store, level, "alignmentTarget", "alignmentSource", decisions)
+    suggestions = _describe(store, found)
+    if node_type == "Major" and "Certificate" in wanted:
+        stated = {s.iri for s in suggestions if s.type == "Certificate"}
+        suggestions += [s for s in peer_certificates(store, node, decisions) if s.iri not in stated]
+    kept = [s for s in suggestions if s.type in wanted]
+    return sorted(_best_per_node(kept), key=_rank)[:top]
+
+
+def _rank(item: Suggestion) -> tuple[int, float, str]:
+    first = 0 if item.status == "accepted" or item.method == "stated" else 1
+    return first, -item.score, item.label
+
+
+def _best_per_node(items: list[Suggestion]) -> list[Suggestion]:
+    best: dict[str, Suggestion] = {}
+    for item in items:
+        if item.iri not in best or _rank(item) < _rank(best[item.iri]):
+            best[item.iri] = item
+    return list(best.values())
+
+
+def _links(store: GraphStore, node: str, near: str, far: str, decisions: dict[str, str]) -> list[dict[str, str]]:
+    rows = store.select(LINKS.format(near=near, far=far, node=node))
+    kept = []
+    for row in rows:
+        decision = decisions.get(row["alignment"])
+        if decision == "rejected":
+            continue
+        if decision:
+            row["status"] = decision
+        kept.append(row)
+    return kept
+
+
+def _levels(store: GraphStore, certificate: str) -> list[str]:
+    return [row["l"] for row in store.select(f"SELECT ?l WHERE {{ <{certificate}> vet:hasLevel ?l }}")]
+
+
+def _describe(store: GraphStore, rows: list[dict[str, str]]) -> list[Suggestion]:
+    """Rows of links -> suggestions; a certificate level is reported on its certificate with a level field."""
+    if not rows:
+        return []
+    info = _node_info(store, {row["other"] for row in rows})
+    out = []
+    for row in rows:
+        other = info.get(row["other"])
+        if other is None:
+            continue
+        iri, cls, label, code, level = other
+        out.append(Suggestion(iri=iri, type=cls, label=label, code=code, score=float(row.get("score", "1")),
+                              method=row.get("method", "stated"), resolved_by=row.get("resolved", "name"),
+                              strength=row.get("strength", "exact"), status=row.get("status", "proposed"),
+                              alignment=row["alignment"], level=level))
+    return out
+
+
+def _node_info(store: GraphStore, nodes: set[str]) -> dict[str, tuple[str, str, str, str | None, str | None]]:
+    """IRI -> (reported IRI, class, label, code, level) with levels folded into their certificates."""
+    values = " ".join(f"<{n}>" for n in sorted(nodes))
+    rows = store.select(NODES.format(nodes=values))
+    levels = {row["node"]: (row["certificate"], row["levelName"]) for row in rows if "certificate" in row}
+    if levels:
+        rows += store.select(NODES.format(nodes=" ".join(f"<{c}>" for c, _ in set(levels.values()))))
+    facts: dict[str, tuple[str, str, str | None]] = {}
+    for row in rows:
+        cls = row["class"].rsplit("#", 1)[-1]
+        if cls in ("Mention", "Alignment"):
+            continue
+        label = row.get("label", row["node"])
+        known = facts.get(row["node"])
+        if known is None or cls != "CertificateLevel" and known[0] == "CertificateLevel":
+            facts[row["node"]] = (cls, label, row.get("code"))
+    out: dict[str, tuple[str, str, str, str | None, str | None]] = {}
+    for node, (cls, label, code) in facts.items():
+        if node in levels:
+            certificate, level = levels[node]
+            if certificate in facts:
+                c_cls, c_label, c_code = facts[certificate]
+                out[node] = (certificate, c_cls, c_label, c_code, level)
+                continue
+        out[node] = (node, cls, label, code, None)
+    return out
+
+
+PEERS = """
+SELECT DISTINCT ?peer ?relation WHERE {{
+  <{major}> skos:prefLabel ?name .
+  {{ ?peer a vet:Major ; skos:prefLabel ?name . BIND("same-name" AS ?relation) }}
+  UNION {{ ?a vet:alignmentType "major-next-major" ; vet:alignmentSource <{major}> ; vet:alignmentTarget ?peer .
+           BIND("next-major" AS ?relation) }}
+  UNION {{ ?a vet:alignmentType "major-next-major" ; vet:alignmentTarget <{major}> ; vet:alignmentSource ?peer .
+           BIND("next-major" AS ?relation) }}
+  UNION {{ <{major}> skos:broader ?category . ?category a vet:MajorCategory . ?peer a vet:Major ; skos:broader ?category .
+           BIND("same-category" AS ?relation) }}
+  FILTER(?peer != <{major}>)
+}}"""
+STATED = """
+SELECT ?major ?certificate ?alignment WHERE {{
+  VALUES ?major {{ {majors} }}
+  ?alignment vet:alignmentType "major-certificate" ; vet:method "stated" ;
+             vet:alignmentSource ?major ; vet:alignmentTarget ?certificate .
+}}"""
+
+
+def peer_certificates(store: GraphStore, major: str, decisions: dict[str, str]) -> list[Suggestion]:
+    """Certificates the major's peers state, scored by the strongest peers that state them (method ``peer``)."""
+    relations: dict[str, str] = {}
+    for row in store.select(PEERS.format(major=major)):
+        if PEER_WEIGHTS[row["relation"]] > PEER_WEIGHTS.get(relations.get(row["peer"], ""), 0):
+            relations[row["peer"]] = row["relation"]
+    if not relations:
+        return []
+    stated = store.select(STATED.format(majors=" ".join(f"<{p}>" for p in sorted(relations))))
+    weights: dict[str, list[float]] = defaultdict(list)
+    evidence: dict[str, str] = {}
+    for row in stated:
+        if decisions.get(row["alignment"]) == "rejected":
+            continue
+        weights[row["certificate"]].append(PEER_WEIGHTS[relations[row["major"]]])
+        evidence.setdefault(row["certificate"], row["major"])
+    peers = len(relations)
+    rows = []
+    for certificate, found in weights.items():
+        suggestion = iris.alignment(major, certificate, "major-certificate-peer").value
+        if decisions.get(suggestion) == "rejected":
+            continue
+        score = max(found) * (0.5 + 0.5 * min(1.0, len(found) / max(1, min(peers, 5))))
+        rows.append({"alignment": suggestion, "other": certificate, "method": "peer", "resolved": "name",
+                     "score": f"{score:.4f}", "strength": "minor", "status": decisions.get(suggestion, "proposed")})
+    described = _describe(store, rows)
+    return [Suggestion(**{**asdict(s), "evidence": evidence.get(s.iri)}) for s in described]
+
+
+def find_certificate(store: GraphStore, name: str) -> str:
+    """The IRI of the certificate ``name`` names (full or short, any spelling); VetgraphError when none."""
+    from kg.align.aliases import default_certificate_aliases
+    from kg.align.catalogue import Catalogue
+    from kg.align.names import resolve_certificate
+
+    found = resolve_certificate(name, Catalogue.load(store), default_certificate_aliases())
+    if not found:
+        rows = store.select("SELECT ?c WHERE { ?c a vet:Certificate ; skos:prefLabel ?l . FILTER(STR(?l) = "
+                            f"{_literal(name)}) }}")
+        if rows:
+            return rows[0]["c"]
+        raise VetgraphError(f"no certificate named '{name}' in the store")
+    return found[0].iri
+
+
+def _literal(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -1,0 +1,80 @@
+"""`vetgraph align`: link every mention to the catalogues again; `align suggest`: the links of one node."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from kg.cli.common import home_of
+
+
+@click.group("align", invoke_without_command=True)
+@click.pass_context
+def align_group(ctx: click.Context) -> None:
+    """Link every mention in the store to the catalogues (by code, name, alias), with method and evidence.
+
+    \b
+    Example:
+      vetgraph align
+      vetgraph align suggest --major 460702 --type Certificate --json
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from tqdm import tqdm
+
+    from kg.pipeline.steps import AFTER_INGEST
+    from kg.resolve.runner import run_resolvers
+
+    home = home_of(ctx)
+    with home.writer(on_wait=lambda message: click.echo(message, err=True)) as store:
+        steps = tqdm(AFTER_INGEST, desc="align", unit="step", file=sys.stderr, leave=False,
+                     disable=not sys.stderr.isatty())
+        for resolution in run_resolvers(store, steps):
+            for note in resolution.notes[:1]:
+                click.echo(note, err=True)
+    click.echo("the search index is not used by `align` yet: suggestions are by code, name, alias and peer majors",
+               err=True)
+
+
+@align_group.command("suggest")
+@click.option("--major", "major", metavar="CODE", default=None, help="A major by its code (K suffix kept).")
+@click.option("--certificate", metavar="NAME", default=None, help="A certificate by its full or short name.")
+@click.option("--course", metavar="IRI", default=None, help="A course by its IRI.")
+@click.option("--provision", metavar="IRI", default=None, help="A policy provision by its IRI.")
+@click.option("--type", "types", multiple=True, help="Keep one class (Certificate, Major, Industry, Occupation, "
+              "Course); repeatable. Default: a major's certificates, a certificate's majors.")
+@click.option("--top", default=10, show_default=True, help="How many links.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array on stdout (nothing else).")
+@click.pass_context
+def suggest_command(ctx: click.Context, major: str | None, certificate: str | None, course: str | None,
+                    provision: str | None, types: tuple[str, ...], top: int, as_json: bool) -> None:
+    """The links of one node, stated and accepted first, then suggestions (peer majors).
+
+    \b
+    Example:
+      vetgraph align suggest --major 460702 --type Certificate --json
+      vetgraph align suggest --certificate 老年照护
+    """
+    from kg.align.suggest import find_certificate, suggest
+    from kg.core import iris
+
+    given = [(name, value) for name, value in (("Major", major), ("Certificate", certificate), ("Course", course),
+                                               ("Provision", provision)) if value]
+    if len(given) != 1:
+        raise click.UsageError("give exactly one of --major, --certificate, --course, --provision")
+    node_type, value = given[0]
+    store = home_of(ctx).open_reader()
+    node = {"Major": lambda: iris.major(value).value, "Certificate": lambda: find_certificate(store, value),
+            "Course": lambda: value, "Provision": lambda: value}[node_type]()
+    found = suggest(store, node, node_type=node_type, types=list(types) or None, top=top)
+    if as_json:
+        click.echo(json.dumps([s.to_json() for s in found], ensure_ascii=False, indent=2))
+        return
+    for rank, item in enumerate(found, start=1):
+        code = f" {item.code}" if item.code else ""
+        level = f"（{item.level}）" if item.level else ""
+        click.echo(f"{rank:>2}. [{item.type}]{code} {item.label}{level}  "
+                   f"{item.method}/{item.resolved_by} {item.score:.2f} {item.strength} {item.status}")
+    click.echo(f"{len(found)} links of {node}", err=True)
