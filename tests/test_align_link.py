@@ -128,9 +128,10 @@ def test_a_rejected_link_is_never_proposed_again_and_reviews_survive_relinking(s
 
 def test_a_major_lists_its_stated_certificates_first_then_its_peers(store: GraphStore) -> None:
     found = suggest(store, f"{D}major/460702", node_type="Major", types=["Certificate"])
-    assert [(s.label, s.method) for s in found[:3]] == sorted(
-        [("智能新能源汽车职业技能等级证书", "stated"), ("新能源汽车装调与测试职业技能等级证书", "stated"),
-         ("特种作业人员", "stated")], key=lambda pair: pair[0])
+    # stated first, the closest names to 新能源汽车技术 first among them
+    assert [(s.label, s.method) for s in found[:3]] == [
+        ("智能新能源汽车职业技能等级证书", "stated"), ("新能源汽车装调与测试职业技能等级证书", "stated"),
+        ("特种作业人员", "stated")]
     peer = found[3]
     assert (peer.label, peer.method, peer.status, peer.evidence) == (
         "建筑信息模型（BIM）职业技能等级证书", "peer", "proposed", f"{D}major/660702")
@@ -141,7 +142,10 @@ def test_a_certificate_lists_its_majors_by_any_spelling(store: GraphStore) -> No
     certificate = find_certificate(store, "智能新能源汽车")
     assert certificate == f"{D}certificate/nev"
     majors = suggest(store, certificate, node_type="Certificate")
-    assert [(s.code, s.method) for s in majors] == [("460702", "stated")]
+    # the stated major first; then majors by name alone (method text), closest first
+    assert [(s.code, s.method, s.status) for s in majors] == [
+        ("460702", "stated", "accepted"), ("660702", "text", "proposed"), ("260702", "text", "proposed")]
+    assert majors[1].score > majors[2].score > 0
 
 
 def test_a_link_to_a_certificate_level_is_reported_on_its_certificate() -> None:
@@ -169,3 +173,18 @@ def test_stats_count_certificates_outside_the_catalogue_apart(store: GraphStore)
 
     counts = class_counts(store)
     assert counts["Certificate"] == 2 and counts[OUTSIDE_CATALOGUE] == 2
+
+
+def test_name_similarity_ignores_generic_endings() -> None:
+    from kg.align.similarity import name_similarity
+
+    assert name_similarity("老年照护职业技能等级证书", "老年照护") == 1.0
+    assert name_similarity("汽车制造业", "汽车制造") == 1.0
+    assert 0 < name_similarity("新能源汽车技术", "智能新能源汽车") < 1
+    assert name_similarity("护理", "汽车") == 0.0
+
+
+def test_an_industry_without_stated_majors_gets_majors_by_name(store: GraphStore) -> None:
+    found = suggest(store, f"{D}industry/36", node_type="Industry", types=["Major"])
+    assert found[0].code == "460702" and found[0].method == "stated"
+    assert all(s.type == "Major" for s in found)

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 
 from kg.align.reviews import latest_decisions
+from kg.align.similarity import name_similarity
 from kg.core import iris
 from kg.errors import VetgraphError
 from kg.store.base import GraphStore
@@ -74,19 +75,63 @@ def suggest(store: GraphStore, node: str, *, node_type: str, types: list[str] | 
     if node_type == "Major" and "Certificate" in wanted:
         stated = {s.iri for s in suggestions if s.type == "Certificate"}
         suggestions += [s for s in peer_certificates(store, node, decisions) if s.iri not in stated]
+    name = _label(store, node)
+    for cls in ("Major", "Industry"):
+        if cls in wanted and node_type in NAME_FALLBACK.get(cls, ()) and name:
+            linked = {s.iri for s in suggestions if s.type == cls}
+            suggestions += [s for s in similar_names(store, node, name, cls, decisions) if s.iri not in linked]
     kept = [s for s in suggestions if s.type in wanted]
-    return sorted(_best_per_node(kept), key=_rank)[:top]
+    return sorted(_best_per_node(kept), key=lambda item: _rank(item, name))[:top]
 
 
-def _rank(item: Suggestion) -> tuple[int, float, str]:
-    first = 0 if item.status == "accepted" or item.method == "stated" else 1
-    return first, -item.score, item.label
+def _rank(item: Suggestion, name: str = "") -> tuple[int, float, float, str]:
+    """Stated and accepted links first, the ones whose name is closest to the node's first among them;
+    then suggestions by score."""
+    similarity = name_similarity(name, item.label) if name else 0.0
+    if item.status == "accepted" or item.method == "stated":
+        return 0, -similarity, -item.score, item.label
+    return 1, -item.score, -similarity, item.label
+
+
+def _label(store: GraphStore, node: str) -> str:
+    rows = store.select(f"SELECT ?l WHERE {{ <{node}> skos:prefLabel ?l }} LIMIT 1")
+    return rows[0]["l"] if rows else ""
+
+
+#: Which node types get name-similarity suggestions of a class when nothing better is known.
+NAME_FALLBACK = {"Major": ("Certificate",), "Industry": ("Major",)}
+#: Name-similarity suggestions score below stated links and most peer suggestions.
+NAME_WEIGHT = 0.5
+NAME_CANDIDATES = {"Major": "SELECT ?n ?l WHERE { ?n a vet:Major ; skos:prefLabel ?l }",
+                   "Industry": "SELECT ?n ?l ?c WHERE { ?n a vet:Industry ; skos:prefLabel ?l ; skos:notation ?c }"}
+
+
+def similar_names(store: GraphStore, node: str, name: str, cls: str, decisions: dict[str, str],
+                  limit: int = 10) -> list[Suggestion]:
+    """The ``limit`` nodes of ``cls`` whose names are closest to ``name`` (method ``text``), 门类 letters left out."""
+    scored = []
+    for row in store.select(NAME_CANDIDATES[cls]):
+        if row.get("c", "0").isalpha():
+            continue
+        similarity = name_similarity(name, row["l"])
+        if similarity > 0:
+            scored.append((similarity, row["n"]))
+    scored.sort(key=lambda pair: (-pair[0], pair[1]))
+    rows = []
+    for similarity, other in scored[:limit]:
+        alignment = iris.alignment(node, other, f"name-{cls.lower()}").value
+        if decisions.get(alignment) == "rejected":
+            continue
+        rows.append({"alignment": alignment, "other": other, "method": "text", "resolved": "name",
+                     "score": f"{NAME_WEIGHT * similarity:.4f}", "strength": "minor",
+                     "status": decisions.get(alignment, "proposed")})
+    return _describe(store, rows)
 
 
 def _best_per_node(items: list[Suggestion]) -> list[Suggestion]:
     best: dict[str, Suggestion] = {}
     for item in items:
-        if item.iri not in best or _rank(item) < _rank(best[item.iri]):
+        if item.iri not in best or _rank(item)[:2] < _rank(best[item.iri])[:2]:
             best[item.iri] = item
     return list(best.values())
 
