@@ -188,3 +188,19 @@ def test_an_industry_without_stated_majors_gets_majors_by_name(store: GraphStore
     found = suggest(store, f"{D}industry/36", node_type="Industry", types=["Major"])
     assert found[0].code == "460702" and found[0].method == "stated"
     assert all(s.type == "Major" for s in found)
+
+
+def test_a_provision_reaches_the_majors_and_certificates_of_its_industries(store: GraphStore) -> None:
+    store.update(f"INSERT DATA {{ GRAPH <{GRAPH}> {{ "
+                 f"{_mention(f'{PROVISION}/mention/3', 'industry', '汽车制造业', PROVISION)} }} }}")
+    run_resolvers(store, (link_mentions,))
+    majors = suggest(store, PROVISION, node_type="Provision", types=["Major"])
+    assert [(s.code, s.method, s.evidence) for s in majors] == [("460702", "derived", f"{D}industry/36")]
+    certificates = {s.label: s for s in suggest(store, PROVISION, node_type="Provision", types=["Certificate"])}
+    assert set(certificates) == {"智能新能源汽车职业技能等级证书", "新能源汽车装调与测试职业技能等级证书", "特种作业人员"}
+    assert all(s.method == "derived" and s.evidence == f"{D}industry/36" for s in certificates.values())
+    industries = [s.code for s in suggest(store, PROVISION, node_type="Provision")]
+    assert "36" in industries and "4415" in industries
+    rejected = _links(store)["major/460702", "industry/36"]["a"]
+    _review(store, rejected, "rejected")
+    assert suggest(store, PROVISION, node_type="Provision", types=["Major"]) == []

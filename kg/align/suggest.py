@@ -75,6 +75,8 @@ def suggest(store: GraphStore, node: str, *, node_type: str, types: list[str] | 
     if node_type == "Major" and "Certificate" in wanted:
         stated = {s.iri for s in suggestions if s.type == "Certificate"}
         suggestions += [s for s in peer_certificates(store, node, decisions) if s.iri not in stated]
+    if node_type == "Provision" and {"Major", "Certificate"} & set(wanted):
+        suggestions += through_industries(store, node, decisions)
     name = _label(store, node)
     for cls in ("Major", "Industry"):
         if cls in wanted and node_type in NAME_FALLBACK.get(cls, ()) and name:
@@ -266,3 +268,51 @@ def find_certificate(store: GraphStore, name: str) -> str:
 
 def _literal(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+THROUGH_INDUSTRIES = """
+SELECT ?industry ?first ?second ?major ?s1 ?s2 WHERE {{
+  ?first vet:alignmentType "provision-industry" ; vet:alignmentSource <{provision}> ; vet:alignmentTarget ?industry .
+  ?second vet:alignmentTarget ?industry ; vet:alignmentSource ?major ; vet:alignmentType ?kind .
+  FILTER(?kind IN ("major-industry", "major-industry-text"))
+  OPTIONAL {{ ?first vet:score ?s1 }} OPTIONAL {{ ?second vet:score ?s2 }}
+}}"""
+CERTIFICATES_OF = """
+SELECT ?major ?certificate ?alignment WHERE {{
+  VALUES ?major {{ {majors} }}
+  ?alignment vet:alignmentType "major-certificate" ; vet:method "stated" ; vet:alignmentSource ?major ;
+             vet:alignmentTarget ?certificate .
+}}"""
+
+
+def through_industries(store: GraphStore, provision: str, decisions: dict[str, str]) -> list[Suggestion]:
+    """The majors that serve the industries a provision names, and the certificates those majors state.
+
+    Method ``derived`` (a chain provision -> industry <- major [-> certificate]); the score is the
+    product of the links' scores, the evidence the industry the chain passes through.
+    """
+    best: dict[str, tuple[float, str]] = {}
+    for row in store.select(THROUGH_INDUSTRIES.format(provision=provision)):
+        if decisions.get(row["first"]) == "rejected" or decisions.get(row["second"]) == "rejected":
+            continue
+        score = float(row.get("s1", "1")) * float(row.get("s2", "1"))
+        if score > best.get(row["major"], (0.0, ""))[0]:
+            best[row["major"]] = (score, row["industry"])
+    rows = [{"alignment": iris.alignment(provision, major, "provision-major").value, "other": major,
+             "method": "derived", "resolved": "name", "score": f"{score:.4f}", "strength": "minor",
+             "status": "proposed"} for major, (score, _) in best.items()]
+    evidence = {major: industry for major, (_, industry) in best.items()}
+    if best:
+        certificates: dict[str, tuple[float, str]] = {}
+        for row in store.select(CERTIFICATES_OF.format(majors=" ".join(f"<{m}>" for m in sorted(best)))):
+            if decisions.get(row["alignment"]) == "rejected":
+                continue
+            score = best[row["major"]][0]
+            if score > certificates.get(row["certificate"], (0.0, ""))[0]:
+                certificates[row["certificate"]] = (score, best[row["major"]][1])
+        rows += [{"alignment": iris.alignment(provision, certificate, "provision-certificate").value,
+                  "other": certificate, "method": "derived", "resolved": "name", "score": f"{score:.4f}",
+                  "strength": "minor", "status": "proposed"} for certificate, (score, _) in certificates.items()]
+        evidence.update({certificate: industry for certificate, (_, industry) in certificates.items()})
+    kept = [row for row in rows if decisions.get(row["alignment"]) != "rejected"]
+    return [Suggestion(**{**asdict(s), "evidence": evidence.get(s.iri)}) for s in _describe(store, kept)]
