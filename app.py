@@ -73,7 +73,8 @@ def render_documents(store: GraphStore) -> None:
     by_iri = {d.iri: d for d in documents}
     chosen = st.selectbox("文件 Document", list(by_iri), format_func=lambda iri: by_iri[iri].label())
     document = by_iri[chosen]
-    st.caption(f"{document.path or ''}  ·  {document.iri}")
+    # The IRI is an identifier, not a page (w3id.org does not serve it yet): shown as code, never as a dead link.
+    st.caption(f"{document.path or ''}  ·  `{document.iri}`")
     provisions = load_provisions(store, document.iri)
     needle = st.text_input("筛选条文 Filter provisions by text", placeholder="如：产业学院")
     shown = filter_provisions(provisions, needle)

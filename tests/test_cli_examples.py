@@ -78,3 +78,13 @@ def test_a_table_prefixes_vocabulary_iris_and_keeps_node_iris_whole(demo_home: P
     assert lines[0].split() == ["d", "|", "status"] and lines[-1] == "(3 rows)"
     assert any("https://w3id.org/vetgraph/id/policy/" in line and "StatusDraft" in line and "vet:" not in line
                for line in lines)
+
+
+def test_align_suggest_refuses_what_it_cannot_find_in_one_line(demo_home: Path) -> None:
+    runner = CliRunner()
+    bad_iri = runner.invoke(cli, ["--store", str(demo_home), "align", "suggest", "--course", "课程 x> }"])
+    assert bad_iri.exit_code == 2 and "is not an IRI" in bad_iri.output and "Traceback" not in bad_iri.output
+    unknown = runner.invoke(cli, ["--store", str(demo_home), "align", "suggest", "--major", "999999"])
+    assert unknown.exit_code == 1 and unknown.output.strip() == "error: no Major 999999 in the store"
+    nothing = runner.invoke(cli, ["--store", str(demo_home), "align", "suggest", "--certificate", "不存在的证书"])
+    assert nothing.exit_code == 1 and "no certificate named '不存在的证书'" in nothing.output

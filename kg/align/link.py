@@ -23,7 +23,6 @@ from kg.align.names import Candidate, resolve_certificate, resolve_industry, res
 from kg.align.reviews import latest_decisions
 from kg.core import iris
 from kg.core.rdf import RDF_TYPE, Triple, boolean, string, term, vet, zh
-from kg.errors import SettingsError
 from kg.resolve.base import Resolution
 from kg.store.base import GraphStore
 
@@ -113,16 +112,12 @@ class _Linker:
         if mention.kind in ("skill-certificate", "qualification"):
             return resolve_certificate(mention.term, self.catalogue, self.certificate_aliases)
         if mention.kind == "occupation":
-            return [c for c in resolve_occupation(mention.term, self.catalogue)][:1]
+            return resolve_occupation(mention.term, self.catalogue)[:1]
         found: list[Candidate] = []
         for stated in mention.levels:
             level = NEXT_LEVELS.get(stated)
-            if level is None:
-                continue  # 普通本科 majors are outside the vocational catalogue
-            try:
+            if level is not None:  # 普通本科 majors are outside the vocational catalogue
                 found += [c for c in resolve_major(mention.term, self.catalogue, level)[:1] if c not in found]
-            except SettingsError:
-                continue
         return found
 
     def _outside_certificate(self, mention: MentionRow) -> Candidate:

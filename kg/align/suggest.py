@@ -9,8 +9,9 @@ Links whose latest review is ``rejected`` never appear; reviewed ones carry the 
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from kg.align.reviews import latest_decisions
 from kg.align.similarity import name_similarity
@@ -55,7 +56,7 @@ NODES = """
 SELECT ?node ?class ?label ?code ?certificate ?levelName WHERE {{
   VALUES ?node {{ {nodes} }}
   ?node a ?class . FILTER(STRSTARTS(STR(?class), STR(vet:)))
-  OPTIONAL {{ ?node skos:prefLabel ?label }} OPTIONAL {{ ?node rdfs:label ?rlabel }}
+  OPTIONAL {{ ?node skos:prefLabel ?label }}
   OPTIONAL {{ ?node skos:notation ?code }}
   OPTIONAL {{ ?certificate vet:hasLevel ?node . ?node vet:levelName ?levelName }}
 }}"""
@@ -247,7 +248,7 @@ def peer_certificates(store: GraphStore, major: str, decisions: dict[str, str]) 
         rows.append({"alignment": suggestion, "other": certificate, "method": "peer", "resolved": "name",
                      "score": f"{score:.4f}", "strength": "minor", "status": decisions.get(suggestion, "proposed")})
     described = _describe(store, rows)
-    return [Suggestion(**{**asdict(s), "evidence": evidence.get(s.iri)}) for s in described]
+    return [replace(s, evidence=evidence.get(s.iri)) for s in described]
 
 
 def find_certificate(store: GraphStore, name: str) -> str:
@@ -267,7 +268,8 @@ def find_certificate(store: GraphStore, name: str) -> str:
 
 
 def _literal(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A SPARQL string literal (JSON's escapes are SPARQL's)."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 THROUGH_INDUSTRIES = """
@@ -315,4 +317,4 @@ def through_industries(store: GraphStore, provision: str, decisions: dict[str, s
                   "strength": "minor", "status": "proposed"} for certificate, (score, _) in certificates.items()]
         evidence.update({certificate: industry for certificate, (_, industry) in certificates.items()})
     kept = [row for row in rows if decisions.get(row["alignment"]) != "rejected"]
-    return [Suggestion(**{**asdict(s), "evidence": evidence.get(s.iri)}) for s in _describe(store, kept)]
+    return [replace(s, evidence=evidence.get(s.iri)) for s in _describe(store, kept)]

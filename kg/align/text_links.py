@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kg.align.aliases import IndustryAliases, default_industry_aliases
 from kg.align.alignments import Link, link_triples
@@ -95,7 +95,7 @@ def text_industry_links(store: GraphStore) -> Resolution:
                 if (row["major"], industry.iri) in stated or decisions.get(link.iri) == "rejected":
                     continue
                 if decisions.get(link.iri) == "accepted":
-                    link = Link(**{**link.__dict__, "status": "accepted"})
+                    link = replace(link, status="accepted")
                 links.setdefault(link.iri, link)
     triples = [t for link in sorted(links.values(), key=lambda item: item.iri) for t in link_triples(link)]
     majors = len({link.source for link in links.values()})

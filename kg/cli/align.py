@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 
 import click
 
 from kg.cli.common import home_of
+from kg.errors import VetgraphError
+
+_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 
 
 @click.group("align", invoke_without_command=True)
@@ -65,9 +69,13 @@ def suggest_command(ctx: click.Context, major: str | None, certificate: str | No
     if len(given) != 1:
         raise click.UsageError("give exactly one of --major, --certificate, --course, --provision")
     node_type, value = given[0]
+    if node_type in ("Course", "Provision") and not _IRI.match(value):
+        raise click.BadParameter(f"'{value}' is not an IRI (https://…)", param_hint=f"--{node_type.lower()}")
     store = home_of(ctx).open_reader()
     node = {"Major": lambda: iris.major(value).value, "Certificate": lambda: find_certificate(store, value),
             "Course": lambda: value, "Provision": lambda: value}[node_type]()
+    if not store.ask(f"ASK {{ <{node}> a vet:{node_type} }}"):
+        raise VetgraphError(f"no {node_type} {value} in the store")
     found = suggest(store, node, node_type=node_type, types=list(types) or None, top=top)
     if as_json:
         click.echo(json.dumps([s.to_json() for s in found], ensure_ascii=False, indent=2))
