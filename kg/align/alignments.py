@@ -14,7 +14,7 @@ from kg.core import iris
 from kg.core.rdf import RDF_TYPE, RDFS_LABEL, Triple, decimal, string, vet, zh
 
 METHODS = ("stated", "peer", "text", "embedding", "human", "derived")
-RESOLVED_BY = ("code", "name", "alias", "embedding")
+RESOLVED_BY = ("code", "name", "alias", "text", "embedding")  # text: bigram TF-IDF of whole texts
 STRENGTHS = ("exact", "major", "minor", "broad", "narrow")
 STATUSES = ("proposed", "accepted", "rejected")
 
