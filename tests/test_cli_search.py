@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,16 @@ def test_search_without_an_index_is_one_clear_line(tmp_path: Path) -> None:
     result = run(tmp_path / "empty", "search", "养老")
     assert result.exit_code == 1 and result.output.startswith("error: no search index") and "\n" == result.output[-1]
     assert result.output.count("\n") == 1
+
+
+def test_align_adds_embedding_links_when_the_home_has_an_index(tmp_path: Path) -> None:
+    home = Home(tmp_path / "home")
+    ingest(home, [ROOT / "corpus"])
+    without = run(home.root, "align")
+    assert without.exit_code == 0 and "no search index: links by code, name, alias" in without.output
+    assert run(home.root, "index", "--model", "fake").exit_code == 0
+    result = run(home.root, "align")
+    assert result.exit_code == 0, result.output
+    assert "embedding links: " in result.output and "no search index" not in result.output
+    found = re.search(r"embedding links: \d+ proposed links for \d+ of (\d+) mentions", result.output)
+    assert found and int(found[1]) > 0  # the corpus policies name fields no code, name or alias resolves

@@ -57,7 +57,7 @@ class MentionRow:
     levels: tuple[str, ...]  # the levels a 接续专业 is listed under (one mention may be listed under two)
 
 
-def _one_per_mention(rows: list[dict[str, str]]) -> list[MentionRow]:
+def one_per_mention(rows: list[dict[str, str]]) -> list[MentionRow]:
     """One row per mention, its stated levels gathered (a next major listed under two levels is one mention)."""
     levels: dict[str, list[str]] = {}
     first: dict[str, dict[str, str]] = {}
@@ -75,7 +75,7 @@ def _one_per_mention(rows: list[dict[str, str]]) -> list[MentionRow]:
 
 def link_mentions(store: GraphStore) -> Resolution:
     """The derived graph of every stated link, and notes counting what resolved and what did not."""
-    mentions = _one_per_mention(store.select(MENTIONS))
+    mentions = one_per_mention(store.select(MENTIONS))
     if not mentions:
         return Resolution(NAME, [])
     catalogue = Catalogue.load(store)

@@ -28,11 +28,14 @@ QUERIES = {
 MajorTexts = dict[str, list[tuple[str, str]]]  # major IRI -> (kind, text) pairs
 
 
-def major_texts(store: GraphStore, kinds: Iterable[str] = tuple(QUERIES)) -> MajorTexts:
-    """Major IRI -> its texts by kind, in a stable order (kind, then text)."""
+def major_texts(store: GraphStore, kinds: Iterable[str] = tuple(QUERIES),
+                majors: Iterable[str] | None = None) -> MajorTexts:
+    """Major IRI -> its texts by kind, in a stable order (kind, then text); only ``majors`` when given."""
+    values = "" if majors is None else "VALUES ?major { " + " ".join(f"<{m}>" for m in sorted(set(majors))) + " } "
     out: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for kind in kinds:
-        for row in store.select(QUERIES[kind]):
+        query = QUERIES[kind].replace("WHERE {", "WHERE { " + values, 1)
+        for row in store.select(query):
             out[row["major"]].append((kind, row["text"]))
     return {major: sorted(parts, key=lambda part: (list(QUERIES).index(part[0]), part[1]))
             for major, parts in sorted(out.items())}

@@ -73,9 +73,11 @@ def suggest(store: GraphStore, node: str, *, node_type: str, types: list[str] | 
         for level in _levels(store, node):
             found += _links(store, level, "alignmentTarget", "alignmentSource", decisions)
     suggestions = _describe(store, found)
+    closeness: dict[str, float] = {}
     if node_type == "Major" and "Certificate" in wanted:
         stated = {s.iri for s in suggestions if s.type == "Certificate"}
-        suggestions += [s for s in peer_certificates(store, node, decisions) if s.iri not in stated]
+        peers = [s for s in peer_certificates(store, node, decisions) if s.iri not in stated]
+        suggestions += with_text_certificates(store, node, peers, stated, decisions)
     if node_type == "Provision" and {"Major", "Certificate"} & set(wanted):
         suggestions += through_industries(store, node, decisions)
     name = _label(store, node)
@@ -83,14 +85,20 @@ def suggest(store: GraphStore, node: str, *, node_type: str, types: list[str] | 
         if cls in wanted and node_type in NAME_FALLBACK.get(cls, ()) and name:
             linked = {s.iri for s in suggestions if s.type == cls}
             suggestions += [s for s in similar_names(store, node, name, cls, decisions) if s.iri not in linked]
-    kept = [s for s in suggestions if s.type in wanted]
-    return sorted(_best_per_node(kept), key=lambda item: _rank(item, name))[:top]
+    kept = _best_per_node([s for s in suggestions if s.type in wanted])
+    if node_type == "Certificate" and name:
+        stated_majors = [s for s in kept if s.type == "Major" and (s.method == "stated" or s.status == "accepted")]
+        closeness = certificate_closeness(store, name, [s.iri for s in kept if s.type == "Major"])
+        for iri, share in category_shares(stated_majors).items():
+            closeness[iri] = closeness.get(iri, 0.0) + CATEGORY_WEIGHT * share
+    return sorted(kept, key=lambda item: _rank(item, name, closeness))[:top]
 
 
-def _rank(item: Suggestion, name: str = "") -> tuple[int, float, float, str]:
-    """Stated and accepted links first, the ones whose name is closest to the node's first among them;
-    then suggestions by score."""
+def _rank(item: Suggestion, name: str = "", closeness: dict[str, float] | None = None) -> tuple[int, float, float, str]:
+    """Stated and accepted links first, the ones whose name (and texts, ``closeness``) are closest to the
+    node's first among them; then suggestions by score."""
     similarity = name_similarity(name, item.label) if name else 0.0
+    similarity += (closeness or {}).get(item.iri, 0.0)
     if item.status == "accepted" or item.method == "stated":
         return 0, -similarity, -item.score, item.label
     return 1, -item.score, -similarity, item.label
@@ -318,3 +326,66 @@ def through_industries(store: GraphStore, provision: str, decisions: dict[str, s
         evidence.update({certificate: industry for certificate, (_, industry) in certificates.items()})
     kept = [row for row in rows if decisions.get(row["alignment"]) != "rejected"]
     return [replace(s, evidence=evidence.get(s.iri)) for s in _describe(store, kept)]
+
+
+#: How much text closeness counts beside peers' statements (a major's certificates) and beside name
+#: closeness (ranking a certificate's stated majors); these weights were tuned on the bench's dev split only.
+TEXT_WEIGHT = 0.3
+CLOSENESS_WEIGHT = 1.0
+#: At most this many certificates suggested on text closeness alone.
+TEXT_ONLY = 30
+
+
+def with_text_certificates(store: GraphStore, major: str, peers: list[Suggestion], stated: set[str],
+                           decisions: dict[str, str]) -> list[Suggestion]:
+    """Peer suggestions with their text closeness added, and certificates close to the major's texts that
+    no peer states (method ``text``, ``resolved_by`` ``text``, evidence the shared word pieces)."""
+    from kg.align.certificate_text import CertificateText
+
+    texts = CertificateText(store)
+    vector = texts.major_vectors([major]).get(major, {})
+    closeness = dict(texts.closest_certificates(vector)) if vector else {}
+    out = [replace(s, score=round(min(1.0, s.score + TEXT_WEIGHT * closeness.get(s.iri, 0.0)), 4)) for s in peers]
+    taken = stated | {s.iri for s in peers}
+    rows, evidence = [], {}
+    for certificate, score in closeness.items():
+        if certificate in taken or len(rows) >= TEXT_ONLY:
+            continue
+        alignment = iris.alignment(major, certificate, "major-certificate-text").value
+        if decisions.get(alignment) == "rejected":
+            continue
+        rows.append({"alignment": alignment, "other": certificate, "method": "text", "resolved": "text",
+                     "score": f"{TEXT_WEIGHT * score:.4f}", "strength": "minor",
+                     "status": decisions.get(alignment, "proposed")})
+        evidence[certificate] = "文本相近：" + "、".join(texts.shared(vector, texts.vectors[certificate]))
+    return out + [replace(s, evidence=evidence.get(s.iri)) for s in _describe(store, rows)]
+
+
+def certificate_closeness(store: GraphStore, name: str, majors: list[str]) -> dict[str, float]:
+    """Major IRI -> how close the certificate name ``name`` is to the major's texts (0 to 1)."""
+    if not majors:
+        return {}
+    from kg.align.certificate_text import CertificateText
+    from kg.align.tfidf import cosine
+
+    texts = CertificateText(store)
+    wanted = texts.name_vector(name)
+    return {major: CLOSENESS_WEIGHT * cosine(wanted, vector) for major, vector in texts.major_vectors(majors).items()}
+
+
+#: How much it counts that a stated major's 专业类 holds many of the certificate's stated majors.
+CATEGORY_WEIGHT = 0.5
+
+
+def category_key(code: str) -> str:
+    """The 专业类 of a major code with its level left out: 530701, 330701 and 730701 are all 电子商务类 (1907)."""
+    return f"{int(code[:2]) % 20:02d}{code[2:4]}"
+
+
+def category_shares(majors: list[Suggestion]) -> dict[str, float]:
+    """Major IRI -> the share of these majors in its 专业类 (any level): where a certificate's home is."""
+    keys = {s.iri: category_key(s.code) for s in majors if s.code and s.code[:2].isdigit()}
+    counts: dict[str, int] = defaultdict(int)
+    for key in keys.values():
+        counts[key] += 1
+    return {iri: counts[key] / len(keys) for iri, key in keys.items()}

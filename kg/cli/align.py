@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from typing import Any
 
 import click
 
@@ -18,6 +19,9 @@ _IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 @click.pass_context
 def align_group(ctx: click.Context) -> None:
     """Link every mention in the store to the catalogues (by code, name, alias), with method and evidence.
+
+    Then text suggestions (major -> industry); with a search index (`vetgraph index`), names nothing
+    else resolved are resolved by embedding similarity, as proposed links.
 
     \b
     Example:
@@ -38,8 +42,35 @@ def align_group(ctx: click.Context) -> None:
         for resolution in run_resolvers(store, steps):
             for note in resolution.notes[:1]:
                 click.echo(note, err=True)
-    click.echo("the search index is not used by `align` yet: suggestions are by code, name, alias and peer majors",
-               err=True)
+        _embedding_step(home, store)
+
+
+def _embedding_step(home: Any, store: Any) -> None:
+    """Resolve what code, name and alias left unresolved through the search index, when the home has one."""
+    from kg.search.index import SearchIndex
+
+    index = SearchIndex(home.index)
+    if not index.exists():
+        click.echo("no search index: links by code, name, alias, peer majors and text only "
+                   "(run `vetgraph index`, then `vetgraph align`, to add embedding links)", err=True)
+        return
+    from tqdm import tqdm
+
+    from kg.align.embedding_links import embedding_links
+    from kg.core import iris
+    from kg.search.encoder import load_encoder
+
+    encoder = load_encoder(index.settings.model, home.models)
+    with tqdm(desc="embedding links", unit="mention", file=sys.stderr, leave=False,
+              disable=not sys.stderr.isatty()) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        resolution = embedding_links(store, index, encoder, progress=progress)
+    store.replace_graph(iris.derived_graph(resolution.name), resolution.triples)
+    for note in resolution.notes[:1]:
+        click.echo(note, err=True)
 
 
 @align_group.command("suggest")
@@ -77,6 +108,11 @@ def suggest_command(ctx: click.Context, major: str | None, certificate: str | No
     if not store.ask(f"ASK {{ <{node}> a vet:{node_type} }}"):
         raise VetgraphError(f"no {node_type} {value} in the store")
     found = suggest(store, node, node_type=node_type, types=list(types) or None, top=top)
+    from kg.search.index import SearchIndex
+
+    if not SearchIndex(home_of(ctx).index).exists():
+        click.echo("no search index: links by code, name, alias, peer majors and text only "
+                   "(embedding links need `vetgraph index`, then `vetgraph align`)", err=True)
     if as_json:
         click.echo(json.dumps([s.to_json() for s in found], ensure_ascii=False, indent=2))
         return

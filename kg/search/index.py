@@ -274,6 +274,27 @@ class SearchIndex:
                 hit.neighbours = around.get(hit.iri, [])
         return hits
 
+    def nearest(self, queries: list[str], encoder: Encoder, *, types: list[str] | None = None,
+                level: str | None = None, top: int = 3) -> list[list[tuple[str, float]]]:
+        """For each query, the ``top`` nodes by dense cosine alone (no BM25, no fusion), with that cosine.
+
+        Used to resolve names no code, name or alias resolves: the cosine is a similarity a threshold can
+        apply to, unlike a fused rank score. Queries are encoded in one batch.
+        """
+        if not queries:
+            return []
+        state = self._load()
+        if not len(state.dense):
+            return [[] for _ in queries]
+        if (encoder.name, encoder.dim) != (state.model, state.dim):
+            raise SearchError(f"the index was built with {state.model} ({state.dim}d) but the encoder is "
+                              f"{encoder.name} ({encoder.dim}d): rebuild the index with `vetgraph index`")
+        keep = node_filter(types, level, {i: n.cls for i, n in state.nodes.items()},
+                           {i: n.level for i, n in state.nodes.items()})
+        vectors = np.asarray(encoder.encode_queries(queries), np.float32)
+        return [[(iri, float(score)) for iri, score, _ in self._dense_ranking(state, vector, top, keep)]
+                for vector in vectors]
+
     def _dense_ranking(self, state: _State, vector: np.ndarray, depth: int,
                        keep: Callable[[str], bool] | None) -> list[tuple[str, float, int]]:
         """Nodes by their best chunk; deeper and deeper until ``depth`` nodes pass the filter or none are left."""
