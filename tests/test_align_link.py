@@ -204,3 +204,19 @@ def test_a_provision_reaches_the_majors_and_certificates_of_its_industries(store
     rejected = _links(store)["major/460702", "industry/36"]["a"]
     _review(store, rejected, "rejected")
     assert suggest(store, PROVISION, node_type="Provision", types=["Major"]) == []
+
+
+def test_a_course_is_suggested_the_certificates_its_major_states_then_close_names(store: GraphStore) -> None:
+    course = f"{D}course/460702/1"
+    store.update(f"""INSERT DATA {{ GRAPH <{GRAPH}> {{ <{course}> a vet:Course ; vet:forMajor <{D}major/460702> ;
+        skos:prefLabel "新能源汽车构造"@zh . }} }}""")
+    found = suggest(store, course, node_type="Course")
+    by_label = {s.label: s for s in found}
+    stated = by_label["智能新能源汽车职业技能等级证书"]
+    assert (stated.method, stated.status, stated.evidence) == ("peer", "proposed", f"{D}major/460702")
+    assert by_label["新能源汽车装调与测试职业技能等级证书"].method == "peer"
+    assert "建筑信息模型（BIM）职业技能等级证书" not in by_label  # neither stated for its major nor close by name
+    assert [s.method for s in found] == sorted((s.method for s in found), key=["peer", "text"].index)
+    rejected = stated.alignment
+    _review(store, rejected, "rejected")
+    assert "智能新能源汽车职业技能等级证书" not in {s.label for s in suggest(store, course, node_type="Course")}

@@ -78,6 +78,9 @@ def suggest(store: GraphStore, node: str, *, node_type: str, types: list[str] | 
         stated = {s.iri for s in suggestions if s.type == "Certificate"}
         peers = [s for s in peer_certificates(store, node, decisions) if s.iri not in stated]
         suggestions += with_text_certificates(store, node, peers, stated, decisions)
+    if node_type == "Course" and "Certificate" in wanted:
+        linked = {s.iri for s in suggestions if s.type == "Certificate"}
+        suggestions += course_certificates(store, node, linked, decisions)
     if node_type == "Provision" and {"Major", "Certificate"} & set(wanted):
         suggestions += through_industries(store, node, decisions)
     name = _label(store, node)
@@ -389,3 +392,52 @@ def category_shares(majors: list[Suggestion]) -> dict[str, float]:
     for key in keys.values():
         counts[key] += 1
     return {iri: counts[key] / len(keys) for iri, key in keys.items()}
+
+
+COURSE = """
+SELECT ?label ?major WHERE {{ <{course}> skos:prefLabel ?label . OPTIONAL {{ <{course}> vet:forMajor ?major }} }}"""
+#: A course's certificates: those its major states, by how close the course name is to theirs (at
+#: least COURSE_PEER_FLOOR), then any certificate whose name is close to the course's (at most half).
+COURSE_PEER_FLOOR = 0.4
+COURSE_TEXT_WEIGHT = 0.5
+COURSE_MIN_CLOSENESS = 0.1
+
+
+def course_certificates(store: GraphStore, course: str, linked: set[str],
+                        decisions: dict[str, str]) -> list[Suggestion]:
+    """Certificates a course may prepare for, beyond what its course standard states.
+
+    Method ``peer`` for a certificate the course's major states (evidence: the major), scored by how
+    close the course's name is to the certificate's; method ``text`` for one whose name alone is close.
+    """
+    from kg.align.certificate_text import CertificateText
+    from kg.align.tfidf import cosine
+
+    rows = store.select(COURSE.format(course=course))
+    if not rows:
+        return []
+    texts = CertificateText(store)
+    vector = texts.name_vector(rows[0]["label"])
+    majors = sorted({row["major"] for row in rows if "major" in row})
+    stated = store.select(STATED.format(majors=" ".join(f"<{m}>" for m in majors))) if majors else []
+    of_major = {row["certificate"]: row["major"] for row in stated if decisions.get(row["alignment"]) != "rejected"}
+    found, evidence = [], {}
+    for certificate, name_vector in texts.vectors.items():
+        if certificate in linked:
+            continue
+        closeness = cosine(vector, name_vector)
+        if certificate in of_major:
+            score, method, kind = COURSE_PEER_FLOOR + (1 - COURSE_PEER_FLOOR) * closeness, "peer", "course-certificate-peer"
+            evidence[certificate] = of_major[certificate]
+        elif closeness >= COURSE_MIN_CLOSENESS:
+            score, method, kind = COURSE_TEXT_WEIGHT * closeness, "text", "course-certificate-text"
+            evidence[certificate] = "文本相近：" + "、".join(texts.shared(vector, name_vector))
+        else:
+            continue
+        alignment = iris.alignment(course, certificate, kind).value
+        if decisions.get(alignment) == "rejected":
+            continue
+        found.append({"alignment": alignment, "other": certificate, "method": method,
+                      "resolved": "text" if method == "text" else "name", "score": f"{score:.4f}",
+                      "strength": "minor", "status": decisions.get(alignment, "proposed")})
+    return [replace(s, evidence=evidence.get(s.iri)) for s in _describe(store, found)]
