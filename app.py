@@ -15,6 +15,7 @@ from kg.errors import VetgraphError
 from kg.query.documents import ProvisionView, filter_provisions, list_documents, load_provisions
 from kg.query.stats import store_overview
 from kg.store.base import GraphStore
+from kg.store.factory import open_store
 from kg.store.home import Home
 
 TITLE = "VETgraph 职业教育知识图谱"
@@ -23,9 +24,9 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
-def open_snapshot(root: str, snapshot: str) -> GraphStore:
+def open_snapshot(snapshot: str) -> GraphStore:
     """A read-only store per published snapshot: a new ingest publishes a new path, so a new store."""
-    return Home(Path(root)).open_reader()
+    return open_store("oxigraph", path=Path(snapshot), read_only=True)
 
 
 def escape_markdown(text: str) -> str:
@@ -94,7 +95,7 @@ def main() -> None:
             st.info(f"The store at `{home.root}` is empty. Ingest the demo corpus first:\n\n"
                     "`vetgraph ingest corpus/`  (or `make demo`), then reload this page.")
             return
-        store = open_snapshot(str(home.root), str(snapshot))
+        store = open_snapshot(str(snapshot))
         render_sidebar(home, store)
         render_documents(store)
     except VetgraphError as error:

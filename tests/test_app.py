@@ -111,6 +111,25 @@ def test_the_app_reopens_when_a_newer_snapshot_appears(monkeypatch: pytest.Monke
     assert any(option.startswith(TITLES["md"]) for option in options), options
 
 
+def test_open_snapshot_opens_the_snapshot_it_is_given_not_current(tmp_path: Path) -> None:
+    import importlib.util
+
+    from kg.query.documents import list_documents
+
+    home = Home(tmp_path / "home")
+    ingest(home, [CORPUS / "demo-school-enterprise-cooperation-measures.md"])
+    first_snapshot = home.current_snapshot()
+    ingest(home, [CORPUS / "demo-city-vocational-opinion-draft.txt"])
+    assert first_snapshot is not None and home.current_snapshot() != first_snapshot
+
+    spec = importlib.util.spec_from_file_location("vetgraph_app_snapshot", ROOT / "app.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    store = module.open_snapshot(str(first_snapshot))
+    assert [d.title for d in list_documents(store)] == [TITLES["md"]]
+
+
 def test_importing_the_app_does_not_run_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     import importlib.util
 

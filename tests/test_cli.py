@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 from click.testing import CliRunner
@@ -110,6 +111,19 @@ def test_sparql_reads_a_query_file_and_stdin(policy_home: Path, tmp_path: Path) 
     assert piped.output.strip() == "true"
 
 
+def test_sparql_stdin_that_is_not_utf8_is_one_line_naming_stdin(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["--store", str(tmp_path / "home"), "sparql", "-"],
+                                input=b"\xff\xfeA\x00S\x00K\x00", catch_exceptions=False)
+    assert result.exit_code == 1
+    assert result.output.startswith("error: stdin: cannot read the query") and "Traceback" not in result.output
+
+
+def test_sparql_stdin_may_start_with_a_byte_order_mark(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["--store", str(tmp_path / "home"), "sparql", "-", "--format", "csv"],
+                                input="\ufeffASK { ?s ?p ?o }".encode("utf-8"), catch_exceptions=False)
+    assert result.exit_code == 0 and result.output.strip() == "false"
+
+
 def test_draft_in_force_and_superseded_are_told_apart(policy_home: Path) -> None:
     query = ("SELECT ?id ?status WHERE { ?d a vet:PolicyDocument ; dcterms:identifier ?id ; vet:legalStatus ?s . "
              "BIND(STRAFTER(STR(?s), '#') AS ?status) }")
@@ -151,6 +165,33 @@ def test_export_graph_formats(policy_home: Path, tmp_path: Path) -> None:
         else:
             graph = rdflib.Graph().parse(out, format=parse_as)
             assert (None, rdflib.URIRef("http://data.europa.eu/eli/ontology#number"), rdflib.Literal("第二十七条")) in graph
+
+
+@pytest.mark.parametrize("where", ["missing-folder", "a-folder"])
+def test_export_to_a_place_it_cannot_write_is_one_line_and_leaves_nothing(tmp_path: Path, where: str) -> None:
+    home = tmp_path / "home"
+    assert run(home, "ingest", str(ROOT / "corpus" / "policy")).exit_code == 0
+    (tmp_path / "a-folder").mkdir()
+    output = tmp_path / "missing-folder" / "x.ttl" if where == "missing-folder" else tmp_path / "a-folder"
+    result = run(home, "export", "graph", "--output", str(output))
+    assert result.exit_code == 1
+    assert result.output.startswith(f"error: {output}: cannot write:") and "Traceback" not in result.output
+    assert not output.with_name(output.name + ".part").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-folder", "home"]
+
+
+def test_a_failed_export_removes_its_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.export.factory
+
+    def failing(store: object, fmt: str, output: BinaryIO) -> int:
+        output.write(b"half an export")
+        raise RuntimeError("the writer broke")
+
+    monkeypatch.setattr(kg.export.factory, "export_graph", failing)
+    output = tmp_path / "x.ttl"
+    with pytest.raises(RuntimeError, match="the writer broke"):
+        run(tmp_path / "home", "export", "graph", "--output", str(output))
+    assert not output.exists() and not output.with_name("x.ttl.part").exists()
 
 
 def test_errors_are_one_line_naming_the_problem(tmp_path: Path) -> None:

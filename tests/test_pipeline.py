@@ -75,6 +75,27 @@ def test_the_report_is_saved_as_json(tmp_path: Path) -> None:
     assert statuses["000_63c5338d7d9bffda.txt"][0] == "added"
 
 
+def test_the_report_is_replaced_atomically_leaving_no_temporary(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    import kg.pipeline.run
+
+    home = Home(tmp_path / "home")
+    replaced: list[tuple[str, str]] = []
+    real_replace = os.replace
+
+    def spy(source: str | Path, target: str | Path) -> None:
+        replaced.append((Path(source).name, Path(target).name))
+        return real_replace(source, target)
+
+    monkeypatch.setattr(kg.pipeline.run.os, "replace", spy)
+    ingest(home, [ROOT / "corpus" / "policy" / "demo-county-training-plan.html"])
+    assert any(target == "last-ingest.json" and source.endswith(".tmp") for source, target in replaced)
+    assert [p.name for p in home.reports.iterdir()] == ["last-ingest.json"]
+    assert json.loads((home.reports / "last-ingest.json").read_text(encoding="utf-8"))["files"]
+
+
 def test_the_same_document_from_two_files_is_refused(tmp_path: Path) -> None:
     home = Home(tmp_path / "home")
     first, second = tmp_path / "a" / "opinion.txt", tmp_path / "b" / "opinion.md"

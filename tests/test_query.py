@@ -164,6 +164,25 @@ def test_an_unknown_document_has_no_provisions(store: GraphStore) -> None:
     assert load_provisions(store, "https://w3id.org/vetgraph/id/policy/no-such-document") == []
 
 
+def test_a_target_or_mention_of_a_provision_not_listed_is_skipped() -> None:
+    from kg.store.factory import memory_store
+
+    store = memory_store()
+    doc, kept, dangling = "urn:x:doc", "urn:x:doc/article-1", "urn:x:doc/article-2"
+    store.update(f"""INSERT DATA {{ GRAPH <urn:x:graph> {{
+        <{kept}> vet:inDocument <{doc}> ; rdfs:label "第一条" ; vet:text "正文" ; vet:lineStart 1 ; vet:lineEnd 1 ;
+                 vet:order 1 ; eli:is_part_of <{doc}> .
+        <{dangling}> vet:inDocument <{doc}> .
+        <urn:x:target> a vet:Target ; vet:statedIn <{dangling}> ; rdfs:label "目标" ; vet:targetValue "70" ;
+                       vet:unit "%" ; vet:spanStart 0 .
+        <urn:x:mention> a vet:Mention ; vet:mentionedIn <{dangling}> ; vet:spanText "产教融合" ;
+                        vet:mentionKind "initiative" ; vet:spanStart 0 .
+    }} }}""")
+    provisions = load_provisions(store, doc)
+    assert [p.iri for p in provisions] == [kept]
+    assert provisions[0].targets == [] and provisions[0].mentions == []
+
+
 # -- filter_provisions ----------------------------------------------------------------------------
 
 def test_filter_keeps_only_provisions_containing_the_text(store: GraphStore,

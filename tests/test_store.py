@@ -218,7 +218,13 @@ def test_prefixes_are_predeclared_and_a_query_may_redeclare_them(filled: GraphSt
 def test_a_syntax_error_names_the_line_of_the_query_as_written(filled: GraphStore) -> None:
     with pytest.raises(QueryError, match=r"SPARQL syntax error: .*at 3:") as raised:
         filled.select("SELECT ?x\nWHERE {\n  ?x a nope:Provision }")  # an undeclared prefix on line 3
-    assert "\n" not in str(raised.value).split(":", 1)[0]
+    assert "\n" not in str(raised.value) and "Prefix not found" in str(raised.value)
+
+
+def test_a_failure_while_evaluating_is_one_query_error(filled: GraphStore) -> None:
+    with pytest.raises(QueryError, match="SPARQL query failed: .*custom function") as raised:
+        filled.query("SELECT (<urn:x:f>(1) AS ?x) WHERE {}", results_format="csv")
+    assert "\n" not in str(raised.value)
 
 
 def test_update_runs_whole_or_not_at_all(filled: GraphStore) -> None:

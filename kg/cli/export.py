@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
 import click
 
 from kg.cli.common import home_of
+from kg.errors import VetgraphError
 
 
 @click.group("export")
@@ -34,7 +36,13 @@ def export_graph_command(ctx: click.Context, fmt: str, output: Path | None) -> N
         sys.stdout.flush()
     else:
         temporary = output.with_name(output.name + ".part")
-        with temporary.open("wb") as handle:
-            count = export_graph(store, fmt, handle)
-        temporary.replace(output)
+        try:
+            with temporary.open("wb") as handle:
+                count = export_graph(store, fmt, handle)
+            temporary.replace(output)
+        except OSError as error:
+            raise VetgraphError(f"{output}: cannot write: {error}") from error
+        finally:  # after a failure, no half-written .part is left; after success there is none to remove
+            with contextlib.suppress(OSError):  # a cleanup failure must not hide the error itself
+                temporary.unlink(missing_ok=True)
     click.echo(f"{count} statements written", err=True)

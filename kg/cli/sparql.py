@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from kg.cli.common import home_of
@@ -25,5 +23,5 @@ def sparql_command(ctx: click.Context, query: str, fmt: str) -> None:
     """
     from kg.query.sparql import read_query, run_query
 
-    text = sys.stdin.read() if query == "-" else read_query(query)
+    text = read_query(query)
     click.echo(run_query(home_of(ctx).open_reader(), text, fmt).rstrip("\n"))

@@ -16,11 +16,9 @@ Writer = Callable[[GraphStore, BinaryIO], int]
 
 @dataclass(frozen=True)
 class Exporter:
-    """One export format: its name on the command line, what it holds, the writer."""
+    """One export format: its name on the command line and the writer."""
 
     name: str
-    description: str
-    media_type: str
     write: Writer
 
 

@@ -15,4 +15,4 @@ def write_jsonld(store: GraphStore, output: BinaryIO) -> int:
     return len(graph)
 
 
-EXPORTER = Exporter("jsonld", "the union of the data graphs as JSON-LD", "application/ld+json", write_jsonld)
+EXPORTER = Exporter("jsonld", write_jsonld)

@@ -16,5 +16,4 @@ def write_nquads(store: GraphStore, output: BinaryIO) -> int:
     return len(quads)
 
 
-EXPORTER = Exporter("nq", "every named graph, the system graph included, as N-Quads", "application/n-quads",
-                    write_nquads)
+EXPORTER = Exporter("nq", write_nquads)

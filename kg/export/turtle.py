@@ -17,4 +17,4 @@ def write_turtle(store: GraphStore, output: BinaryIO) -> int:
     return len(triples)
 
 
-EXPORTER = Exporter("ttl", "the union of the data graphs as Turtle", "text/turtle", write_turtle)
+EXPORTER = Exporter("ttl", write_turtle)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -107,4 +108,8 @@ def ingest(home: Home, paths: list[Path], *, kind: str | None = None,
 def _save(home: Home, report: IngestReport) -> None:
     home.reports.mkdir(parents=True, exist_ok=True)
     text = json.dumps(report.to_json(), ensure_ascii=False, indent=2)
-    (home.reports / "last-ingest.json").write_text(text, encoding="utf-8")
+    # Written beside its final name, then renamed: a reader never sees half a report. The name is
+    # unique because this runs after the writer lock is released, so two ingests may finish together.
+    temporary = home.reports / f"last-ingest.json.{uuid.uuid4().hex}.tmp"
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, home.reports / "last-ingest.json")

@@ -120,16 +120,18 @@ def load_provisions(store: GraphStore, doc: str) -> list[ProvisionView]:
           OPTIONAL {{ ?t vet:targetValueMax ?max }} OPTIONAL {{ ?t vet:comparator ?comparator }}
           OPTIONAL {{ ?t vet:targetYear ?year }}
         }} ORDER BY ?p ?at""")
-    for row in targets:
-        views[row["p"]].targets.append(TargetView(row["label"], row["value"], row.get("max"), row["unit"],
-                                                  row.get("comparator"), row.get("year")))
+    for row in targets:  # a provision the first query did not return (missing its text, say) is skipped
+        if (view := views.get(row["p"])) is not None:
+            view.targets.append(TargetView(row["label"], row["value"], row.get("max"), row["unit"],
+                                           row.get("comparator"), row.get("year")))
     mentions = store.select(f"""
         SELECT ?p ?text ?kind WHERE {{
           ?m a vet:Mention ; vet:mentionedIn ?p ; vet:spanText ?text ; vet:mentionKind ?kind ; vet:spanStart ?at .
           ?p vet:inDocument <{doc}> .
         }} ORDER BY ?p ?at""")
     for row in mentions:
-        views[row["p"]].mentions.append(MentionView(row["text"], row["kind"]))
+        if (view := views.get(row["p"])) is not None:
+            view.mentions.append(MentionView(row["text"], row["kind"]))
     return sorted(views.values(), key=lambda v: (v.line_start, v.depth, v.order))
 
 

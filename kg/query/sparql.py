@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,12 @@ FORMATS = ("table", "csv", "json")
 
 
 def read_query(argument: str) -> str:
-    """The argument itself, or the text of the file it names."""
+    """The argument itself, the text of the file it names, or standard input for ``-``."""
+    if argument == "-":
+        try:
+            return sys.stdin.buffer.read().decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise QueryError(f"stdin: cannot read the query: {error}") from error
     path = Path(argument)
     try:
         is_file = "\n" not in argument and path.is_file()

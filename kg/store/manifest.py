@@ -50,8 +50,6 @@ def manifest_triples(record: SourceRecord) -> Iterator[Triple]:
 
 
 MANIFEST_QUERY = f"""
-PREFIX vet: <{terms.VET}>
-PREFIX prov: <{terms.PROV}>
 SELECT ?s ?path ?sha ?kind ?version ?graph ?at ?run ?count ?doc WHERE {{
   GRAPH <{terms.SYSTEM_GRAPH}> {{
     ?s a vet:SourceFile ; vet:path ?path ; vet:sha256 ?sha ; vet:sourceKind ?kind ;
@@ -62,7 +60,6 @@ SELECT ?s ?path ?sha ?kind ?version ?graph ?at ?run ?count ?doc WHERE {{
 }}"""
 
 REJECTIONS_QUERY = f"""
-PREFIX vet: <{terms.VET}>
 SELECT ?s ?line ?reason ?kept WHERE {{
   GRAPH <{terms.SYSTEM_GRAPH}> {{
     ?s vet:rejection ?r . ?r vet:reason ?reason .

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -53,39 +54,38 @@ class OxigraphStore:
 
     # -- reading -------------------------------------------------------------------------------
     def _evaluate(self, query: str) -> Any:
-        try:
-            return self._store.query(terms.with_prologue(query), use_default_graph_as_union=True)
-        except SyntaxError as error:
-            raise QueryError(f"SPARQL syntax error: {_user_position(str(error))}") from error
-        except (OSError, ValueError, TypeError) as error:
-            raise QueryError(f"SPARQL query failed: {error}") from error
+        return self._store.query(terms.with_prologue(query), use_default_graph_as_union=True)
 
     def select(self, query: str) -> list[dict[str, str]]:
-        solutions = self._evaluate(query)
-        if not isinstance(solutions, QuerySolutions):
-            raise QueryError("expected a SELECT query")
-        names = [v.value for v in solutions.variables]
-        return [{n: row[n].value for n in names if row[n] is not None} for row in solutions]
+        with _query_errors():
+            solutions = self._evaluate(query)
+            if not isinstance(solutions, QuerySolutions):
+                raise QueryError("expected a SELECT query")
+            names = [v.value for v in solutions.variables]
+            return [{n: row[n].value for n in names if row[n] is not None} for row in solutions]
 
     def ask(self, query: str) -> bool:
-        answer = self._evaluate(query)
-        if not isinstance(answer, QueryBoolean):
-            raise QueryError("expected an ASK query")
-        return bool(answer)
+        with _query_errors():
+            answer = self._evaluate(query)
+            if not isinstance(answer, QueryBoolean):
+                raise QueryError("expected an ASK query")
+            return bool(answer)
 
     def construct(self, query: str, *, format: str = "ntriples") -> bytes:
-        graph = self._evaluate(query)
-        if not isinstance(graph, QueryTriples):
-            raise QueryError("expected a CONSTRUCT or DESCRIBE query")
-        return _serialise_graph(graph, format)
+        with _query_errors():
+            graph = self._evaluate(query)
+            if not isinstance(graph, QueryTriples):
+                raise QueryError("expected a CONSTRUCT or DESCRIBE query")
+            return _serialise_graph(graph, format)
 
     def query(self, query: str, *, results_format: str = "json", graph_format: str = "turtle") -> QueryResult:
-        results = self._evaluate(query)
-        if isinstance(results, QueryTriples):
-            return QueryResult("graph", graph_format, _serialise_graph(results, graph_format))
-        kind = "ask" if isinstance(results, QueryBoolean) else "select"
-        return QueryResult(kind, results_format,
-                           results.serialize(format=_format(_RESULTS, results_format, RESULTS_FORMATS)))
+        with _query_errors():  # results are computed lazily: errors may come while serialising
+            results = self._evaluate(query)
+            if isinstance(results, QueryTriples):
+                return QueryResult("graph", graph_format, _serialise_graph(results, graph_format))
+            kind = "ask" if isinstance(results, QueryBoolean) else "select"
+            return QueryResult(kind, results_format,
+                               results.serialize(format=_format(_RESULTS, results_format, RESULTS_FORMATS)))
 
     def sources(self) -> dict[str, SourceRecord]:
         return records_from_rows(self.select(MANIFEST_QUERY), self.select(REJECTIONS_QUERY))
@@ -112,7 +112,7 @@ class OxigraphStore:
         try:
             self._store.update(terms.with_prologue(update))
         except (SyntaxError, OSError, ValueError) as error:
-            raise StoreError(f"store update failed, nothing was changed: {_user_position(str(error))}") from error
+            raise StoreError(f"store update failed, nothing was changed: {_one_line(error)}") from error
 
     def commit_source(self, record: SourceRecord, triples: Iterable[Triple]) -> int:
         """Stage the new version in its own graph (one transaction), then switch the manifest (another).
@@ -208,6 +208,27 @@ def _serialise_graph(triples: QueryTriples, graph_format: str) -> bytes:
     rdf_format = _format(_GRAPHS, graph_format, GRAPH_FORMATS)
     prefixes = terms.PREFIXES if graph_format == "turtle" else None
     return serialize(triples, format=rdf_format, prefixes=prefixes)
+
+
+@contextmanager
+def _query_errors() -> Iterator[None]:
+    """Any failure of a query, while parsing, evaluating or reading its results, as one QueryError line."""
+    try:
+        yield
+    except SyntaxError as error:
+        raise QueryError(f"SPARQL syntax error: {_one_line(error)}") from error
+    except (OSError, ValueError, TypeError, RuntimeError) as error:
+        raise QueryError(f"SPARQL query failed: {_one_line(error)}") from error
+
+
+#: A parser message lists every character class it expected; past this many characters the rest is cut.
+MESSAGE_LIMIT = 200
+
+
+def _one_line(error: BaseException) -> str:
+    """The store's message on one line, positions counted in the user's text, cut at MESSAGE_LIMIT."""
+    text = " ".join(_user_position(str(error)).split())
+    return text if len(text) <= MESSAGE_LIMIT else text[:MESSAGE_LIMIT].rstrip() + " …"
 
 
 def _user_position(message: str) -> str:
