@@ -12,7 +12,10 @@ from pyoxigraph import NamedNode
 
 from corpus.writers import write_docx_blocks, write_pdf_blocks
 from ingest.course_standard.ingestor import INGESTOR
+from ingest.course_standard.records import CertificateStatement, CompetitionStatement, CourseStandardDoc
+from ingest.course_standard.triples import course_standard_to_triples
 from ingest.registry import choose_ingestor
+from kg.core import iris
 from kg.pipeline.run import ingest
 from kg.store.home import Home
 from tests.conftest import ROOT
@@ -145,3 +148,20 @@ def test_bad_course_standards_are_refused_with_a_clear_message(name: str, conten
     report = ingest(Home(tmp_path / "home"), [path], kind="course-standard")
     outcome = report.files[0]
     assert outcome.status == "rejected" and name in outcome.reason and message in outcome.reason.lower()
+
+
+def test_two_spellings_of_one_certificate_or_event_are_two_stated_links() -> None:
+    """Occurrences count on the normalised name the IRIs hash, so 1+X and 1＋Ｘ never share one node."""
+    doc = CourseStandardDoc(
+        slug="battery", title="《动力电池》课程标准", course_name="动力电池", course_code=None, nature=None,
+        hours=None, credits=None, majors=[], institution=None, description=None, outcomes=[], modules=[],
+        certificates=[CertificateStatement("智能新能源汽车", "中级", (), "智能新能源汽车（中级）", 3),
+                      CertificateStatement("智能新能源汽车 ", "中级", (), "智能新能源汽车 （中级）", 4)],
+        competitions=[CompetitionStatement("新能源汽车检测与维修", None, (), "新能源汽车检测与维修赛项", 5),
+                      CompetitionStatement("新能源汽车检测与维修 ", None, (), "新能源汽车检测与维修 赛项", 6)],
+        basic_info_line=1, source_format="md")
+    standard = iris.course_standard("battery")
+    course = iris.college_course(standard)
+    subjects = {s for s, _, _ in course_standard_to_triples(doc, SOURCE)}
+    assert {iris.certificate_statement(standard, "智能新能源汽车", "中级", n) for n in (1, 2)} <= subjects
+    assert {iris.competition_alignment(course, "新能源汽车检测与维修", n) for n in (1, 2)} <= subjects

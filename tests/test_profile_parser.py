@@ -110,6 +110,13 @@ def test_courses_by_kind_with_their_lines(tmp_path: Path) -> None:
         ("core", "新能源汽车底盘技术", 29), ("core", "新能源汽车故障诊断技术", 29)]
 
 
+def test_course_names_lose_the_pdf_spaces_next_to_chinese(tmp_path: Path) -> None:
+    """The teaching standard prints 工程制图与CAD; the profile's course must hash to the same course IRI."""
+    text = BLOCK.replace("专业基础课程：汽车文化、新能源汽车构造。", "专业基础课程：汽车 文化、工程制图与 CAD、Visual Basic 程序设计。")
+    profile = only(parse_text(tmp_path, text))
+    assert [c.name for c in profile.courses if c.kind == "basic"] == ["汽车文化", "工程制图与CAD", "Visual Basic程序设计"]
+
+
 def test_certificates_by_kind_and_the_item_they_were_listed_in(tmp_path: Path) -> None:
     profile = only(parse_text(tmp_path, BLOCK))
     assert terms(profile, "qualification") == ["特种作业人员"]

@@ -8,6 +8,8 @@ import pytest
 
 from corpus.writers import write_docx_blocks
 from ingest.policy.ingestor import detect_policy
+from ingest.profile.ingestor import detect_profile
+from ingest.profile.parser import parse_profile
 from ingest.profile.signature import looks_like_profile, major_blocks
 from ingest.readers import read_blocks
 from ingest.registry import choose_ingestor
@@ -56,6 +58,31 @@ def test_a_profile_written_as_a_word_table_is_recognised(tmp_path: Path) -> None
     path = write_docx_blocks(blocks, tmp_path / "profile.docx")
     assert looks_like_profile(read_blocks(path))
     assert "专业简介 profile" in (detect_policy(path) or "")
+
+
+@pytest.mark.parametrize("body", [
+    "专业代码 540102\n\n专业名称 导游\n\n(略)\n",
+    "专业代码 540102\n\n专业名称 导游\n\n( 略 )\n",
+    "专业代码：540102\n\n专业名称：导游\n\n# 培养目标\n\n本专业培养导游服务人才。\n",
+    "专业代码 ５４０１０２ｋ\n\n专业名称 导游\n\n主要专业能力\n\n1. 具有导游讲解能力。\n",
+    "| 专业代码 | 540102 | 专业名称 | 导游 |\n| --- | --- | --- | --- |\n\n职业面向：面向导游等岗位（群）。\n",
+], ids=["half-width-omitted", "spaced-omitted", "loose-goal-heading", "full-width-code", "code-and-name-one-row"])
+def test_what_the_parser_reads_as_a_block_is_detected(tmp_path: Path, body: str) -> None:
+    path = tmp_path / "5401旅游类.md"
+    path.write_text("# 5401 旅游类\n\n" + body, encoding="utf-8")
+    doc = parse_profile(path)
+    assert [p.name for p in doc.profiles] == ["导游"] and doc.rejections == []
+    assert looks_like_profile(read_blocks(path))
+    assert detect_profile(path) is None
+    assert "专业简介 profile" in (detect_policy(path) or "")
+
+
+def test_a_block_without_a_valid_code_or_a_section_is_no_profile(tmp_path: Path) -> None:
+    path = tmp_path / "list.md"
+    path.write_text("专业代码 54010\n\n专业名称 导游\n\n(略)\n", encoding="utf-8")
+    assert not looks_like_profile(read_blocks(path))
+    path.write_text("专业代码 540102\n\n专业名称 导游\n\n培养目标是高素质人才。\n", encoding="utf-8")
+    assert not looks_like_profile(read_blocks(path))
 
 
 def test_a_policy_that_lists_majors_is_still_a_policy(tmp_path: Path) -> None:

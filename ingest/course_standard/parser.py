@@ -24,7 +24,8 @@ from kg.core.names import slugify
 from kg.core.records import Rejection
 from kg.errors import SourceError
 
-PARSER_VERSION = "course-standard/2"  # 2: certificate and competition IRIs keyed by content
+# 2: certificate and competition IRIs keyed by content; 3: occurrences counted on the normalised key
+PARSER_VERSION = "course-standard/3"
 NO_BASIC_INFO = "no basic information found: expected 课程名称 with 课程代码, 学时 or 学分 before the content"
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 
 from pyoxigraph import NamedNode
@@ -72,14 +71,11 @@ def course_standard_to_triples(doc: CourseStandardDoc, source: NamedNode) -> Ite
         yield from _row(node, source, outcome.line)
     for module in doc.modules:
         yield from _module(doc, module, course, source)
-    stated: Counter[tuple[str, str | None]] = Counter()
-    for statement in doc.certificates:
-        stated[statement.name, statement.level] += 1
-        yield from _certificate_mention(doc, statement, stated[statement.name, statement.level], standard, source)
-    events: Counter[str] = Counter()
-    for statement in doc.competitions:
-        events[statement.name] += 1
-        yield from _competition(doc, statement, events[statement.name], course, source)
+    certificates = iris.occurrences(doc.certificates, lambda s: iris.certificate_statement_key(s.name, s.level))
+    for statement, occurrence in certificates:
+        yield from _certificate_mention(doc, statement, occurrence, standard, source)
+    for event, occurrence in iris.occurrences(doc.competitions, lambda s: s.name):
+        yield from _competition(doc, event, occurrence, course, source)
 
 
 def _module(doc: CourseStandardDoc, module: Module, course: NamedNode, source: NamedNode) -> Iterator[Triple]:

@@ -14,7 +14,8 @@ from kg.core.names import slugify
 from kg.core.records import SourceLine
 from kg.errors import SourceError
 
-PARSER_VERSION = "policy/2"  # 2: mention IRIs keyed by text and occurrence
+# 2: mention IRIs keyed by text and occurrence; 3: occurrences counted on the normalised text
+PARSER_VERSION = "policy/3"
 
 
 def parse_policy(path: Path) -> PolicyDoc:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 
 from pyoxigraph import NamedNode
@@ -80,10 +79,8 @@ def _provision_triples(provision: Provision, doc_iri: NamedNode, source: NamedNo
         yield node, RDFS_LABEL, zh(f"{target.metric} {target.text}" if target.metric else target.text)
         yield from _span(node, target.text, target.start, target.end)
         yield node, PROV_DERIVED, source
-    seen: Counter[str] = Counter()
-    for mention in provision.mentions:
-        seen[mention.text] += 1
-        node = iris.mention(iri, mention.text, seen[mention.text])
+    for mention, occurrence in iris.occurrences(provision.mentions, lambda m: m.text):
+        node = iris.mention(iri, mention.text, occurrence)
         yield node, RDF_TYPE, vet("Mention")
         yield node, vet("mentionedIn"), iri
         yield node, vet("mentionKind"), string(mention.kind)

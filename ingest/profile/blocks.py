@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.profile.sections import CATEGORY, CODE, FIELD, KEY, OMITTED, VALID_CODE, heading_kind, key_section
+from ingest.profile.sections import (CATEGORY, CODE, FIELD, KEY, OMITTED, VALID_CODE, code_and_rest, heading_kind,
+                                     key_section)
 from kg.core.records import Rejection, SourceLine
 
 SECTION_KINDS = ("orientation", "goal", "competencies", "courses", "certificates", "next")
 _SPACES = re.compile(r"\s+")
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９ｋＫk", "0123456789KKK")
 
 
 @dataclass
@@ -48,7 +48,7 @@ def split_blocks(lines: list[SourceLine], rejections: list[Rejection]) -> list[R
     for line in lines:
         code = CODE.match(line.text)
         if code:
-            value, rest = _code_and_rest(code.group("value"))
+            value, rest = code_and_rest(code.group("value"))
             current, section = None, "header"
             if not VALID_CODE.match(value):
                 rejections.append(Rejection(line.line, f"malformed 专业代码 '{value}': expected six digits with an "
@@ -93,16 +93,6 @@ def _starts_over(block: RawBlock, section: str, kind: str) -> bool:
     if kind not in block.sections:
         return False
     return section not in SECTION_KINDS or SECTION_KINDS.index(kind) < SECTION_KINDS.index(section)
-
-
-def _code_and_rest(value: str) -> tuple[str, str]:
-    """The code token of a 专业代码 value, and what follows it on the line (a 专业名称 in a table row)."""
-    value = value.strip()
-    token = re.match(r"^[0-9０-９]+[KkＫ]?", value)
-    if token is None:
-        return value.split()[0] if value.split() else "", ""
-    code = token.group(0).translate(_FULL_WIDTH)
-    return code, value[token.end():].strip()
 
 
 def _header_line(block: RawBlock, line: SourceLine) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ingest.profile.records import Competency, CourseEntry, ListedName
 from ingest.profile.sections import KEY, SUCCESSOR_LEVEL
-from ingest.profile.text import Run, split_names
+from ingest.profile.text import Run, split_names, squeeze_cjk
 from kg.core.records import SourceLine
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -67,8 +67,9 @@ def join_lines(lines: list[SourceLine]) -> Run:
 
 
 def courses(entry: Entry) -> Iterator[CourseEntry]:
+    """The courses of a 课程 entry, PDF spaces next to Chinese removed so they name the standard's course."""
     for name, line in split_names(entry.value):
-        yield CourseEntry(kind=entry.name, name=name, line=line)
+        yield CourseEntry(kind=entry.name, name=squeeze_cjk(name), line=line)
 
 
 def certificates(entry: Entry) -> Iterator[ListedName]:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 
 from ingest.profile.records import ListedName
-from ingest.profile.text import Run, split_names, trim_name
+from ingest.profile.text import NAME_SEPARATORS, Run, split_names, trim_name
 
 #: What closes a list: 等职业, 等岗位（群）, 等技术领域 …, before a comma, a full stop, 和/及 or the end.
 MARKER = re.compile(r"(?:等\s*)?(?P<kind>职业|岗位\s*[（(]\s*群\s*[)）]|岗位群|岗位|技术领域|领域)"
@@ -19,7 +19,6 @@ KINDS = {"职业": "occupation", "岗位": "position"}
 #: Where an industry named before the list may end: "…行业的", "…业的", "…产业，", or "…行业" glued to the list.
 INDUSTRY_END = re.compile(r"(?:行业|产业|业)(?:领域)?(?:的|中|[，,])|(?P<bare>行业)")
 NOT_INDUSTRY = ("职业", "专业", "企业", "就业", "作业", "创业", "毕业", "事业", "学业")
-SEPARATORS = re.compile(r"[、，,；;]")
 INDUSTRY_SUFFIX = re.compile(r"等(?:行业|产业)$|行业$")
 LEAD = re.compile(r"^[，,；;、\s]*(?:本专业)?(?:主要)?(?P<facing>面向)?(?:以及|和|及|并|或)?\s*")
 SENTENCE = re.compile(r"[^。]+。?")
@@ -66,7 +65,7 @@ def _industry_end(text: str, listed: bool) -> tuple[int, int] | None:
         head = text[:match.start() + (1 if match.group(0).startswith("业") else 2)]
         if "职业" in head or "岗位" in head or "领域" in head:
             return None
-        several = bool(SEPARATORS.search(head))
+        several = bool(NAME_SEPARATORS.search(head))
         if head.endswith(NOT_INDUSTRY) or len(head) < 2 or several and (match.group("bare") or not listed):
             continue
         return len(head), match.end()

@@ -21,7 +21,7 @@ from kg.core.names import normalise_name
 from kg.core.records import Rejection, SourceLine
 from kg.errors import SourceError
 
-PARSER_VERSION = "profile/1"
+PARSER_VERSION = "profile/2"  # 2: course names without PDF spaces next to Chinese
 
 
 def parse_profile(path: Path | str) -> ProfileDoc:

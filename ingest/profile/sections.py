@@ -11,11 +11,14 @@ from collections.abc import Iterable, Iterator
 
 from ingest.profile.text import plain_math
 from ingest.readers.blocks import Block, Paragraph, TableBlock
+from kg.core.names import normalise_name
 from kg.core.records import SourceLine
 
 OMITTED = re.compile(r"^[（(]\s*略\s*[）)]$")
 CODE = re.compile(r"^专业代码\s*[:：]?\s*(?P<value>.*)$")
 VALID_CODE = re.compile(r"^\d{6}K?$")
+#: The code token at the start of a 专业代码 value, in half- or full-width digits and K.
+CODE_TOKEN = re.compile(r"^[0-9０-９]+[KkＫｋ]?")
 #: Block fields: 专业名称 and the study length, "键 值" or "键：值"; several may share one line (a table row).
 FIELDS = {"name": r"专业名称", "years": r"(?:基本)?(?:专业)?修业年限|学制"}
 FIELD = re.compile(rf"(?P<key>{'|'.join(f'(?P<{k}>{p})' for k, p in FIELDS.items())})\s*[:：]?\s*")
@@ -53,6 +56,15 @@ CATEGORY = re.compile(r"^(?:\d{2}|\d{4})\s*[\u4e00-\u9fff]{1,12}类$|专业简�
 _HEADER_KEY = re.compile(rf"^(?:专业代码|{FIELDS['name']}|{FIELDS['years']})$")
 NOTE = re.compile(r"^[（(][^（()）]*[）)]$")
 _MARKS = re.compile(r"^(?:[#>*|]+\s*|[-•·●]\s+)+")
+
+
+def code_and_rest(value: str) -> tuple[str, str]:
+    """The code token of a 专业代码 value (half-width, K upper-case), and what follows it (a 专业名称 in a table row)."""
+    value = value.strip()
+    token = CODE_TOKEN.match(value)
+    if token is None:
+        return value.split()[0] if value.split() else "", ""
+    return normalise_name(token.group(0)).upper(), value[token.end():].strip()
 
 
 def heading_kind(text: str) -> tuple[str, str] | None:

@@ -31,10 +31,6 @@ class Run:
     starts: tuple[tuple[int, int], ...]  # (offset, line), offsets ascending
 
     @classmethod
-    def single(cls, text: str, line: int) -> Run:
-        return cls(text, ((0, line),))
-
-    @classmethod
     def join(cls, pieces: Iterable[tuple[str, int]]) -> Run:
         """Wrapped lines rejoined as one text: Chinese closes up, Latin words keep a space."""
         text = ""

@@ -9,6 +9,9 @@ Code that needs to read a code back out of an IRI uses the parsers at the end, n
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
 
 from pyoxigraph import NamedNode
 
@@ -23,9 +26,24 @@ SOURCE_GRAPHS = f"{GRAPH}source/"
 DERIVED_GRAPHS = f"{GRAPH}derived/"
 TEACHING_STANDARDS = f"{DATA}teaching-standard/"
 
+T = TypeVar("T")
+
 
 def _short_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+
+
+def occurrences(items: Iterable[T], key: Callable[[T], str]) -> Iterator[tuple[T, int]]:
+    """Each item with its occurrence number (1, 2 …) among items whose keys normalise alike.
+
+    Counted on ``normalise_name(key(item))``, the same key the content-keyed IRIs below hash, so
+    two spellings of one name ('1+X', '1＋Ｘ') get occurrences 1 and 2 and never share an IRI.
+    """
+    seen: Counter[str] = Counter()
+    for item in items:
+        normalised = normalise_name(key(item))
+        seen[normalised] += 1
+        yield item, seen[normalised]
 
 
 # -- catalogue entries ---------------------------------------------------------------------------
@@ -106,9 +124,14 @@ def learning_outcome(course: NamedNode, kind: str, order: int) -> NamedNode:
     return NamedNode(f"{course.value}/outcome-{kind}-{order}")
 
 
+def certificate_statement_key(name: str, level: str | None) -> str:
+    """What a stated certificate is keyed by (before normalising): its name and its level, if any."""
+    return f"{name}|{level or ''}"
+
+
 def certificate_statement(standard: NamedNode, name: str, level: str | None, occurrence: int) -> NamedNode:
     """A 岗课赛证 certificate a course standard names (a vet:Mention), keyed by name, level and occurrence."""
-    key = normalise_name(f"{name}|{level or ''}")
+    key = normalise_name(certificate_statement_key(name, level))
     return NamedNode(f"{standard.value}/certificate/{_short_hash(key)}-{occurrence}")
 
 

@@ -12,11 +12,13 @@ import re
 import unicodedata
 from urllib.parse import quote
 
+from kg.core.levels import CERTIFICATE_LEVEL_NAMES
+
 _SPACE = re.compile(r"\s+")
 #: Green (L) / digital (S) markers printed after an occupation name: "…S", "… L", "…（S）", "…L/S", "…LS/".
 OCCUPATION_MARKERS = re.compile(r"(?<=[\u3400-\u9fff）)])\s*[（(]?\s*[LS](?:\s*[/|]?\s*[LS])?\s*/?\s*[）)]?\s*$")
 _QUOTES = re.compile(r"[“”\"'‘’《》〈〉「」『』]")
-_CERTIFICATE_LEVEL_SUFFIX = re.compile(r"[（(](?:初级|中级|高级)[）)]$")
+_CERTIFICATE_LEVEL_SUFFIX = re.compile(rf"[（(](?:{'|'.join(map(re.escape, CERTIFICATE_LEVEL_NAMES))})[）)]$")
 _ONE_PLUS_X = re.compile(r"^(?:1\+X|“?1\+X”?)")
 _CERTIFICATE_SUFFIX = re.compile(r"(?:职业技能等级证书|职业技能等级|等级证书|证书)$")
 
@@ -48,6 +50,6 @@ _UNSAFE = re.compile(r"[^\w\-.~]+", re.UNICODE)
 
 
 def slugify(name: str) -> str:
-    """An IRI-safe slug that keeps Chinese characters: 'A b/c' -> 'a-b-c'."""
+    """An IRI-safe slug that keeps Chinese characters: 'A b/c' -> 'a-b-c'; 'unnamed' when nothing is left ('《》')."""
     slug = _UNSAFE.sub("-", name.strip().lower()).strip("-.")
-    return quote(slug, safe="-._~") if slug.isascii() else slug or "unnamed"
+    return (quote(slug, safe="-._~") if slug.isascii() else slug) or "unnamed"
