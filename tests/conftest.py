@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The priority industries and special fields the seed policy (../shared/data/policy/000_…) names.
+SEED_FIELDS = ("旅游业", "清洁能源", "特色农牧业", "大数据", "高原特色种养殖", "民族手工艺", "跨境旅游", "边境贸易")
 SHARED_DATA = (ROOT.parent / "shared" / "data").resolve()
 SEED = SHARED_DATA / "policy" / "000_63c5338d7d9bffda.txt"
 

@@ -19,10 +19,9 @@ from kg.align.aliases import (
 from kg.align.keys import industry_stem, industry_term_forms
 from kg.core.names import certificate_key, normalise_name
 from kg.errors import SourceError, VetgraphError
-from tests.conftest import require_shared
+from tests.conftest import SEED_FIELDS, require_shared
 
 INDUSTRY_HEADER = "term,codes,strength,note\n"
-SEED_INDUSTRIES = ("旅游业", "清洁能源", "特色农牧业", "大数据", "高原特色种养殖", "民族手工艺", "跨境旅游", "边境贸易")
 
 
 def _write(tmp_path: Path, text: str, name: str = "aliases.csv") -> Path:
@@ -107,7 +106,7 @@ def test_lookup_by_term_then_by_forms() -> None:
 def test_the_packaged_industry_table_covers_the_seed_policy() -> None:
     table = load_industry_aliases()
     terms = {row.term for row in table.rows}
-    assert set(SEED_INDUSTRIES) <= terms
+    assert set(SEED_FIELDS) <= terms
     assert all(row.strength in STRENGTH_SCORES and row.codes and row.note for row in table.rows)
     clean = {code for row in table.lookup("清洁能源") for code in row.codes}
     assert {"4413", "4414", "4415", "4416", "4417", "4419"} <= clean

@@ -17,7 +17,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from kg.align.keys import industry_term_forms
+from kg.align.keys import INDUSTRY_CODE, industry_term_forms
 from kg.core.names import certificate_key, normalise_name
 from kg.errors import SourceError
 
@@ -33,7 +33,7 @@ CERTIFICATE_HEADER = ("term", "full_name", "note")
 STRENGTH_SCORES: dict[str, float] = {"exact": 0.9, "major": 0.85, "narrow": 0.8, "broad": 0.7, "minor": 0.6}
 STRENGTHS = tuple(STRENGTH_SCORES)
 #: A GB/T 4754 code at any level: 门类 letter, 大类 2 digits, 中类 3, 小类 4.
-INDUSTRY_CODE = re.compile(r"^(?:[A-T]|\d{2,4})$")
+_WHOLE_INDUSTRY_CODE = re.compile(rf"^(?:{INDUSTRY_CODE})$")
 
 
 class AliasTableError(SourceError):
@@ -134,7 +134,7 @@ def parse_industry_aliases(text: str, source: str = INDUSTRY_FILE) -> IndustryAl
         if not codes:
             raise AliasTableError(source, f"empty codes for '{row['term']}'", line=line)
         for code in codes:
-            if not INDUSTRY_CODE.match(code):
+            if not _WHOLE_INDUSTRY_CODE.match(code):
                 raise AliasTableError(source, f"bad GB/T 4754 code '{code}' for '{row['term']}': expected a letter "
                                               "A-T or 2 to 4 digits", line=line)
             pair = (normalise_name(row["term"]), code)

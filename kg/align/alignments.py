@@ -6,22 +6,17 @@ is the same node and a review attached to it survives re-ingest and re-alignment
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pyoxigraph import NamedNode
 
 from kg.core import iris
 from kg.core.rdf import RDF_TYPE, RDFS_LABEL, Triple, decimal, string, vet, zh
 
-METHODS = ("stated", "peer", "text", "embedding", "human", "derived")
-RESOLVED_BY = ("code", "name", "alias", "text", "embedding")  # text: bigram TF-IDF of whole texts
-STRENGTHS = ("exact", "major", "minor", "broad", "narrow")
-STATUSES = ("proposed", "accepted", "rejected")
-
 
 @dataclass(frozen=True)
 class Link:
-    """One alignment before it becomes triples."""
+    """One alignment before it becomes triples (the values each field may take are in ontology/shapes.ttl)."""
 
     kind: str  # major-certificate, major-industry, provision-industry, major-occupation, major-next-major …
     source: str
@@ -56,3 +51,21 @@ def link_triples(link: Link) -> list[Triple]:
     ]
     triples += [(node, vet("evidence"), NamedNode(e)) for e in sorted(set(link.evidence))]
     return triples
+
+
+def merge_link(links: dict[str, Link], draft: Link, decisions: dict[str, str]) -> bool:
+    """Add ``draft`` to ``links`` under its IRI, as its latest review says: False (and nothing added) when it
+    was rejected; marked accepted when it was accepted; found again, the better score kept and the
+    evidence of both joined."""
+    decision = decisions.get(draft.iri)
+    if decision == "rejected":
+        return False
+    if decision == "accepted":
+        draft = replace(draft, status="accepted")
+    known = links.get(draft.iri)
+    if known is None:
+        links[draft.iri] = draft
+    else:
+        best = draft if draft.score > known.score else known
+        links[draft.iri] = replace(best, evidence=known.evidence + draft.evidence)
+    return True

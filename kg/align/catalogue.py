@@ -128,6 +128,9 @@ def _add(index: dict[str, list[T]], key: str, entry: T) -> None:
         found.append(entry)
 
 
+KINDS = ("industries", "occupations", "majors", "certificates")
+
+
 @dataclass
 class Catalogue:
     """Every catalogue the store holds, indexed; an index stays empty for a catalogue not yet ingested."""
@@ -138,9 +141,11 @@ class Catalogue:
     certificates: NameIndex[Certificate] = field(default_factory=NameIndex)
 
     @classmethod
-    def load(cls, store: GraphStore) -> Catalogue:
-        """Read the four catalogues with five SELECT queries."""
-        return cls.from_entries(_industries(store), _occupations(store), _majors(store), _certificates(store))
+    def load(cls, store: GraphStore, kinds: Iterable[str] = KINDS) -> Catalogue:
+        """Read the catalogues ``kinds`` names (all four by default: five SELECT queries); the others stay empty."""
+        readers = {"industries": _industries, "occupations": _occupations, "majors": _majors,
+                   "certificates": _certificates}
+        return cls.from_entries(**{kind: readers[kind](store) for kind in kinds})
 
     @classmethod
     def from_entries(cls, industries: Iterable[Industry] = (), occupations: Iterable[Occupation] = (),

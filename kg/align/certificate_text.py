@@ -9,6 +9,7 @@ that ranks a certificate's stated majors and suggests certificates no peer of a 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cached_property
 
 from kg.align.major_texts import major_texts, weighted
 from kg.align.tfidf import Idf, Vector, bigrams, cosine, weighted_bigrams
@@ -28,7 +29,11 @@ class CertificateText:
             names.setdefault(row["c"], row["l"])
         self.names = dict(sorted(names.items()))
         self.idf = Idf(bigrams(certificate_key(name)) for name in self.names.values())
-        self.vectors = {iri: self.name_vector(name) for iri, name in self.names.items()}
+
+    @cached_property
+    def vectors(self) -> dict[str, Vector]:
+        """Certificate IRI -> the vector of its name (built when first needed: ranking majors needs none)."""
+        return {iri: self.name_vector(name) for iri, name in self.names.items()}
 
     def name_vector(self, name: str) -> Vector:
         return self.idf.vector(weighted_bigrams([(certificate_key(name), 1.0)]))
@@ -42,8 +47,3 @@ class CertificateText:
         """(certificate IRI, cosine) above ``minimum``, closest first."""
         scored = [(iri, cosine(major_vector, vector)) for iri, vector in self.vectors.items()]
         return sorted(((iri, score) for iri, score in scored if score > minimum), key=lambda pair: (-pair[1], pair[0]))
-
-    def shared(self, left: Vector, right: Vector, top: int = 4) -> list[str]:
-        """The word pieces two vectors share, the strongest first."""
-        return [g for g, _ in sorted(((g, x * right[g]) for g, x in left.items() if g in right),
-                                     key=lambda pair: (-pair[1], pair[0]))[:top]]

@@ -11,9 +11,8 @@ the cosine as score and the mention as evidence. Rejected links are never propos
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 
-from kg.align.alignments import Link, link_triples
+from kg.align.alignments import Link, link_triples, merge_link
 from kg.align.link import KINDS, MENTIONS, NEXT_LEVELS, MentionRow, one_per_mention
 from kg.align.reviews import latest_decisions
 from kg.resolve.base import Resolution
@@ -58,6 +57,7 @@ def embedding_links(store: GraphStore, index: SearchIndex, encoder: Encoder, *, 
         levels = [NEXT_LEVELS[level] for level in mention.levels if level in NEXT_LEVELS] or [None]
         for level in dict.fromkeys(levels):
             groups.setdefault((mention.kind, level), []).append(mention)
+    total = sum(len(group) for group in groups.values())
     done = 0
     for (kind, level), rows in sorted(groups.items(), key=lambda item: (item[0][0], item[0][1] or "")):
         for start in range(0, len(rows), batch):
@@ -66,27 +66,17 @@ def embedding_links(store: GraphStore, index: SearchIndex, encoder: Encoder, *, 
             for mention, candidates in zip(chunk, found):
                 for target, cosine in candidates:
                     if cosine >= min_cosine:
-                        _add(links, mention, target, cosine, decisions)
+                        merge_link(links, _link(mention, target, cosine), decisions)
             done += len(chunk)
             if progress is not None:
-                progress(done, sum(len(group) for group in groups.values()))
+                progress(done, total)
     triples = [t for link in sorted(links.values(), key=lambda item: item.iri) for t in link_triples(link)]
     linked = len({evidence for link in links.values() for evidence in link.evidence})
     return Resolution(NAME, triples, [f"embedding links: {len(links)} proposed links for {linked} of "
                                       f"{len(mentions)} mentions no code, name or alias resolved"])
 
 
-def _add(links: dict[str, Link], mention: MentionRow, target: str, cosine: float, decisions: dict[str, str]) -> None:
-    link = Link(kind=f"{mention.source_kind}-{KINDS[mention.kind]}", source=mention.source, target=target,
+def _link(mention: MentionRow, target: str, cosine: float) -> Link:
+    return Link(kind=f"{mention.source_kind}-{KINDS[mention.kind]}", source=mention.source, target=target,
                 method="stated", resolved_by="embedding", score=round(min(1.0, cosine), 4), strength="minor",
                 status="proposed", label=f"{mention.term} ≈ (embedding {cosine:.2f})", evidence=(mention.iri,))
-    decision = decisions.get(link.iri)
-    if decision == "rejected":
-        return
-    if decision == "accepted":
-        link = replace(link, status="accepted")
-    known = links.get(link.iri)
-    if known is None or link.score > known.score:
-        links[link.iri] = link if known is None else replace(link, evidence=known.evidence + link.evidence)
-    else:
-        links[link.iri] = replace(known, evidence=known.evidence + link.evidence)

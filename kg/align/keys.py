@@ -12,6 +12,8 @@ import re
 
 from kg.core.names import normalise_name
 
+#: A GB/T 4754 code as documents and the alias table write it: a 门类 letter or a 大类/中类/小类 number.
+INDUSTRY_CODE = r"[A-T]|\d{2,4}"
 #: Words a term may end with that only say "industry": 旅游业, 旅游行业 and 旅游产业 name one field.
 GENERIC_ENDINGS = ("行业", "产业", "业")
 _LIST_PUNCTUATION = re.compile(r"[、，,·]")

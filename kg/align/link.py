@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from pyoxigraph import NamedNode
 
 from kg.align.aliases import default_certificate_aliases, default_industry_aliases
-from kg.align.alignments import Link, link_triples
+from kg.align.alignments import Link, link_triples, merge_link
 from kg.align.catalogue import Catalogue
 from kg.align.names import Candidate, resolve_certificate, resolve_industry, resolve_major, resolve_occupation
 from kg.align.reviews import latest_decisions
@@ -133,16 +133,8 @@ class _Linker:
         draft = Link(kind=kind, source=mention.source, target=candidate.iri, method="stated",
                      resolved_by=candidate.resolved_by, score=candidate.score, strength=candidate.strength,
                      status="accepted", label=f"{mention.term} → {candidate.label}", evidence=(mention.iri,))
-        decision = self.decisions.get(draft.iri)
-        if decision == "rejected":
-            return
-        self.refers.add((mention.iri, candidate.iri))
-        known = self.links.get(draft.iri)
-        if known is None:
-            self.links[draft.iri] = draft
-        else:
-            best = draft if draft.score > known.score else known
-            self.links[draft.iri] = replace(best, evidence=known.evidence + draft.evidence)
+        if merge_link(self.links, draft, self.decisions):
+            self.refers.add((mention.iri, candidate.iri))
 
     def triples(self) -> list[Triple]:
         out: list[Triple] = []

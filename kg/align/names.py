@@ -23,7 +23,7 @@ from kg.align.aliases import (
     IndustryAliases,
 )
 from kg.align.catalogue import Catalogue, Certificate, Industry, Major, Occupation
-from kg.align.keys import industry_term_forms
+from kg.align.keys import INDUSTRY_CODE, industry_term_forms
 from kg.core.levels import EDUCATION_LEVEL_NAMES, education_level
 from kg.core.names import certificate_key, normalise_name, occupation_key
 from kg.errors import SettingsError
@@ -36,7 +36,6 @@ BY_RULE = 0.9
 
 #: Codes as a term may state them: GB/T 4754 (a 门类 letter or 2-4 digits), 职业分类大典 (1-01-00-01),
 #: and majors (6 digits, K kept).
-INDUSTRY_CODE = r"[A-T]|\d{2,4}"
 OCCUPATION_CODE = r"\d(?:-\d{2}){0,3}"
 MAJOR_CODE = r"\d{6}K?"
 

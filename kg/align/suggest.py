@@ -9,13 +9,13 @@ Links whose latest review is ``rejected`` never appear; reviewed ones carry the 
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass, replace
 
 from kg.align.reviews import latest_decisions
 from kg.align.similarity import name_similarity
 from kg.core import iris
+from kg.core.rdf import string
 from kg.errors import VetgraphError
 from kg.store.base import GraphStore
 
@@ -131,15 +131,23 @@ def similar_names(store: GraphStore, node: str, name: str, cls: str, decisions: 
         if similarity > 0:
             scored.append((similarity, row["n"]))
     scored.sort(key=lambda pair: (-pair[0], pair[1]))
-    rows = []
-    for similarity, other in scored[:limit]:
-        alignment = iris.alignment(node, other, f"name-{cls.lower()}").value
-        if decisions.get(alignment) == "rejected":
-            continue
-        rows.append({"alignment": alignment, "other": other, "method": "text", "resolved": "name",
-                     "score": f"{NAME_WEIGHT * similarity:.4f}", "strength": "minor",
-                     "status": decisions.get(alignment, "proposed")})
-    return _describe(store, rows)
+    rows = [_row(iris.alignment(node, other, f"name-{cls.lower()}").value, other, "text", "name",
+                 NAME_WEIGHT * similarity, decisions) for similarity, other in scored[:limit]]
+    return _describe(store, _kept(rows))
+
+
+def _row(alignment: str, other: str, method: str, resolved: str, score: float,
+         decisions: dict[str, str]) -> dict[str, str] | None:
+    """A computed link as a row for ``_describe``, carrying its latest review; None when it was rejected."""
+    status = decisions.get(alignment, "proposed")
+    if status == "rejected":
+        return None
+    return {"alignment": alignment, "other": other, "method": method, "resolved": resolved,
+            "score": f"{score:.4f}", "strength": "minor", "status": status}
+
+
+def _kept(rows: list[dict[str, str] | None]) -> list[dict[str, str]]:
+    return [row for row in rows if row is not None]
 
 
 def _best_per_node(items: list[Suggestion]) -> list[Suggestion]:
@@ -250,15 +258,10 @@ def peer_certificates(store: GraphStore, major: str, decisions: dict[str, str]) 
         weights[row["certificate"]].append(PEER_WEIGHTS[relations[row["major"]]])
         evidence.setdefault(row["certificate"], row["major"])
     peers = len(relations)
-    rows = []
-    for certificate, found in weights.items():
-        suggestion = iris.alignment(major, certificate, "major-certificate-peer").value
-        if decisions.get(suggestion) == "rejected":
-            continue
-        score = max(found) * (0.5 + 0.5 * min(1.0, len(found) / max(1, min(peers, 5))))
-        rows.append({"alignment": suggestion, "other": certificate, "method": "peer", "resolved": "name",
-                     "score": f"{score:.4f}", "strength": "minor", "status": decisions.get(suggestion, "proposed")})
-    described = _describe(store, rows)
+    rows = [_row(iris.alignment(major, certificate, "major-certificate-peer").value, certificate, "peer", "name",
+                 max(found) * (0.5 + 0.5 * min(1.0, len(found) / max(1, min(peers, 5)))), decisions)
+            for certificate, found in weights.items()]
+    described = _describe(store, _kept(rows))
     return [replace(s, evidence=evidence.get(s.iri)) for s in described]
 
 
@@ -268,19 +271,14 @@ def find_certificate(store: GraphStore, name: str) -> str:
     from kg.align.catalogue import Catalogue
     from kg.align.names import resolve_certificate
 
-    found = resolve_certificate(name, Catalogue.load(store), default_certificate_aliases())
+    found = resolve_certificate(name, Catalogue.load(store, ["certificates"]), default_certificate_aliases())
     if not found:
         rows = store.select("SELECT ?c WHERE { ?c a vet:Certificate ; skos:prefLabel ?l . FILTER(STR(?l) = "
-                            f"{_literal(name)}) }}")
+                            f"{string(name)}) }}")
         if rows:
             return rows[0]["c"]
         raise VetgraphError(f"no certificate named '{name}' in the store")
     return found[0].iri
-
-
-def _literal(text: str) -> str:
-    """A SPARQL string literal (JSON's escapes are SPARQL's)."""
-    return json.dumps(text, ensure_ascii=False)
 
 
 THROUGH_INDUSTRIES = """
@@ -289,12 +287,6 @@ SELECT ?industry ?first ?second ?major ?s1 ?s2 WHERE {{
   ?second vet:alignmentTarget ?industry ; vet:alignmentSource ?major ; vet:alignmentType ?kind .
   FILTER(?kind IN ("major-industry", "major-industry-text"))
   OPTIONAL {{ ?first vet:score ?s1 }} OPTIONAL {{ ?second vet:score ?s2 }}
-}}"""
-CERTIFICATES_OF = """
-SELECT ?major ?certificate ?alignment WHERE {{
-  VALUES ?major {{ {majors} }}
-  ?alignment vet:alignmentType "major-certificate" ; vet:method "stated" ; vet:alignmentSource ?major ;
-             vet:alignmentTarget ?certificate .
 }}"""
 
 
@@ -311,24 +303,21 @@ def through_industries(store: GraphStore, provision: str, decisions: dict[str, s
         score = float(row.get("s1", "1")) * float(row.get("s2", "1"))
         if score > best.get(row["major"], (0.0, ""))[0]:
             best[row["major"]] = (score, row["industry"])
-    rows = [{"alignment": iris.alignment(provision, major, "provision-major").value, "other": major,
-             "method": "derived", "resolved": "name", "score": f"{score:.4f}", "strength": "minor",
-             "status": "proposed"} for major, (score, _) in best.items()]
+    rows = [_row(iris.alignment(provision, major, "provision-major").value, major, "derived", "name", score,
+                 decisions) for major, (score, _) in best.items()]
     evidence = {major: industry for major, (_, industry) in best.items()}
     if best:
         certificates: dict[str, tuple[float, str]] = {}
-        for row in store.select(CERTIFICATES_OF.format(majors=" ".join(f"<{m}>" for m in sorted(best)))):
+        for row in store.select(STATED.format(majors=" ".join(f"<{m}>" for m in sorted(best)))):
             if decisions.get(row["alignment"]) == "rejected":
                 continue
             score = best[row["major"]][0]
             if score > certificates.get(row["certificate"], (0.0, ""))[0]:
                 certificates[row["certificate"]] = (score, best[row["major"]][1])
-        rows += [{"alignment": iris.alignment(provision, certificate, "provision-certificate").value,
-                  "other": certificate, "method": "derived", "resolved": "name", "score": f"{score:.4f}",
-                  "strength": "minor", "status": "proposed"} for certificate, (score, _) in certificates.items()]
+        rows += [_row(iris.alignment(provision, certificate, "provision-certificate").value, certificate, "derived",
+                      "name", score, decisions) for certificate, (score, _) in certificates.items()]
         evidence.update({certificate: industry for certificate, (_, industry) in certificates.items()})
-    kept = [row for row in rows if decisions.get(row["alignment"]) != "rejected"]
-    return [replace(s, evidence=evidence.get(s.iri)) for s in _describe(store, kept)]
+    return [replace(s, evidence=evidence.get(s.iri)) for s in _describe(store, _kept(rows))]
 
 
 #: How much text closeness counts beside peers' statements (a major's certificates) and beside name
@@ -344,6 +333,7 @@ def with_text_certificates(store: GraphStore, major: str, peers: list[Suggestion
     """Peer suggestions with their text closeness added, and certificates close to the major's texts that
     no peer states (method ``text``, ``resolved_by`` ``text``, evidence the shared word pieces)."""
     from kg.align.certificate_text import CertificateText
+    from kg.align.tfidf import shared
 
     texts = CertificateText(store)
     vector = texts.major_vectors([major]).get(major, {})
@@ -354,13 +344,11 @@ def with_text_certificates(store: GraphStore, major: str, peers: list[Suggestion
     for certificate, score in closeness.items():
         if certificate in taken or len(rows) >= TEXT_ONLY:
             continue
-        alignment = iris.alignment(major, certificate, "major-certificate-text").value
-        if decisions.get(alignment) == "rejected":
-            continue
-        rows.append({"alignment": alignment, "other": certificate, "method": "text", "resolved": "text",
-                     "score": f"{TEXT_WEIGHT * score:.4f}", "strength": "minor",
-                     "status": decisions.get(alignment, "proposed")})
-        evidence[certificate] = "文本相近：" + "、".join(texts.shared(vector, texts.vectors[certificate]))
+        row = _row(iris.alignment(major, certificate, "major-certificate-text").value, certificate, "text", "text",
+                   TEXT_WEIGHT * score, decisions)
+        if row is not None:
+            rows.append(row)
+            evidence[certificate] = "文本相近：" + "、".join(shared(vector, texts.vectors[certificate]))
     return out + [replace(s, evidence=evidence.get(s.iri)) for s in _describe(store, rows)]
 
 
@@ -411,7 +399,7 @@ def course_certificates(store: GraphStore, course: str, linked: set[str],
     close the course's name is to the certificate's; method ``text`` for one whose name alone is close.
     """
     from kg.align.certificate_text import CertificateText
-    from kg.align.tfidf import cosine
+    from kg.align.tfidf import cosine, shared
 
     rows = store.select(COURSE.format(course=course))
     if not rows:
@@ -431,13 +419,9 @@ def course_certificates(store: GraphStore, course: str, linked: set[str],
             evidence[certificate] = of_major[certificate]
         elif closeness >= COURSE_MIN_CLOSENESS:
             score, method, kind = COURSE_TEXT_WEIGHT * closeness, "text", "course-certificate-text"
-            evidence[certificate] = "文本相近：" + "、".join(texts.shared(vector, name_vector))
+            evidence[certificate] = "文本相近：" + "、".join(shared(vector, name_vector))
         else:
             continue
-        alignment = iris.alignment(course, certificate, kind).value
-        if decisions.get(alignment) == "rejected":
-            continue
-        found.append({"alignment": alignment, "other": certificate, "method": method,
-                      "resolved": "text" if method == "text" else "name", "score": f"{score:.4f}",
-                      "strength": "minor", "status": decisions.get(alignment, "proposed")})
-    return [replace(s, evidence=evidence.get(s.iri)) for s in _describe(store, found)]
+        found.append(_row(iris.alignment(course, certificate, kind).value, certificate, method,
+                          "text" if method == "text" else "name", score, decisions))
+    return [replace(s, evidence=evidence.get(s.iri)) for s in _describe(store, _kept(found))]

@@ -20,19 +20,19 @@ pieces as their evidence. Links a profile states outright are not repeated.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
 from kg.align.aliases import IndustryAliases, default_industry_aliases
-from kg.align.alignments import Link, link_triples
+from kg.align.alignments import Link, link_triples, merge_link
 from kg.align.catalogue import Catalogue, Industry, industry_depth
 from kg.align.keys import industry_stem
 from kg.align.major_texts import major_texts, weighted
 from kg.align.reviews import latest_decisions
-from kg.align.tfidf import Idf, Vector, bigrams, weighted_bigrams
+from kg.align.tfidf import Idf, Vector, bigrams, shared, weighted_bigrams
 from kg.core.names import normalise_name
 from kg.resolve.base import Resolution
 from kg.store.base import GraphStore
@@ -121,7 +121,7 @@ class DivisionFit:
             weight = DIVISION_NAME_WEIGHT if len(code) == 2 else 1
             documents[code[:2]] += bigrams(row["label"]) * weight + bigrams(row.get("definition", ""))
         self.idf = Idf(documents.values(), backgrounds, damping=BACKGROUND_DAMPING)
-        self.vectors = {code: self.idf.vector(_counts(grams)) for code, grams in sorted(documents.items())}
+        self.vectors = {code: self.idf.vector(Counter(grams)) for code, grams in sorted(documents.items())}
         self.codes = list(self.vectors)
         self.columns = {gram: i for i, gram in enumerate(sorted(self.idf.weights))}
         self.matrix = np.zeros((len(self.codes), len(self.columns)), dtype=np.float32)
@@ -139,19 +139,6 @@ class DivisionFit:
         products = self.matrix[:, columns] @ values
         return vector, {code: float(products[i]) for i, code in enumerate(self.codes)}
 
-    def shared(self, vector: Vector, code: str, top: int = 5) -> list[str]:
-        """The word pieces that make a major and a division alike, the strongest first."""
-        division = self.vectors[code]
-        return [g for g, _ in sorted(((g, x * division[g]) for g, x in vector.items() if g in division),
-                                     key=lambda pair: (-pair[1], pair[0]))[:top]]
-
-
-def _counts(grams: list[str]) -> dict[str, float]:
-    counts: dict[str, float] = defaultdict(float)
-    for gram in grams:
-        counts[gram] += 1
-    return counts
-
 
 def text_industry_links(store: GraphStore) -> Resolution:
     """The derived graph of major -> industry suggestions from the majors' texts."""
@@ -159,7 +146,7 @@ def text_industry_links(store: GraphStore) -> Resolution:
     industries = store.select(INDUSTRY_TEXTS)
     if not texts or not industries:
         return Resolution(NAME, [])
-    catalogue = Catalogue.load(store)
+    catalogue = Catalogue.load(store, ["industries"])
     names = industry_names(catalogue, default_industry_aliases())
     orientations: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for row in store.select(PROFILES):
@@ -173,11 +160,7 @@ def text_industry_links(store: GraphStore) -> Resolution:
     for major, parts in texts.items():
         for link in _major_links(major, parts, orientations.get(major, []), stated.get(major, set()), fit,
                                  names, catalogue):
-            if decisions.get(link.iri) == "rejected":
-                continue
-            if decisions.get(link.iri) == "accepted":
-                link = replace(link, status="accepted")
-            links.setdefault(link.iri, link)
+            merge_link(links, link, decisions)
     triples = [t for link in sorted(links.values(), key=lambda item: item.iri) for t in link_triples(link)]
     majors = len({link.source for link in links.values()})
     return Resolution(NAME, triples, [f"text links: {len(links)} major -> industry suggestions for {majors} majors "
@@ -214,7 +197,7 @@ def _major_links(major: str, parts: list[tuple[str, str]], orientations: list[tu
         division = catalogue.industries.by_code.get(code)
         if division is None or code in covered or totals[code] < MIN_FIT:
             continue
-        words = "、".join(fit.shared(vector, code))
+        words = "、".join(shared(vector, fit.vectors[code], top=5))
         links.append(Link(kind="major-industry-text", source=major, target=division.iri, method="text",
                           resolved_by="text", score=min(1.0, totals[code]), strength="broad", status="proposed",
                           label=f"文本相近（{words}）→ {code} {division.label}", evidence=evidence))

@@ -77,3 +77,9 @@ def cosine(left: Vector, right: Vector) -> float:
     if len(left) > len(right):
         left, right = right, left
     return sum(x * right.get(g, 0.0) for g, x in left.items())
+
+
+def shared(left: Vector, right: Vector, top: int = 4) -> list[str]:
+    """The word pieces two vectors share, the ones that add most to their cosine first: a link's evidence."""
+    return [g for g, _ in sorted(((g, x * right[g]) for g, x in left.items() if g in right),
+                                 key=lambda pair: (-pair[1], pair[0]))[:top]]

@@ -13,6 +13,10 @@ from kg.cli.common import home_of
 from kg.errors import VetgraphError
 
 _IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+_MAJOR_CODE = re.compile(r"^\d{6}K?$")
+NO_INDEX = ("no search index: links by code, name, alias, peer majors and text only "
+            "(run `vetgraph index`, then `vetgraph align`, to add embedding links)")
+CLASSES = ("Certificate", "Major", "Industry", "Occupation", "Course")
 
 
 @click.group("align", invoke_without_command=True)
@@ -51,8 +55,7 @@ def _embedding_step(home: Any, store: Any) -> None:
 
     index = SearchIndex(home.index)
     if not index.exists():
-        click.echo("no search index: links by code, name, alias, peer majors and text only "
-                   "(run `vetgraph index`, then `vetgraph align`, to add embedding links)", err=True)
+        click.echo(NO_INDEX, err=True)
         return
     from tqdm import tqdm
 
@@ -78,9 +81,9 @@ def _embedding_step(home: Any, store: Any) -> None:
 @click.option("--certificate", metavar="NAME", default=None, help="A certificate by its full or short name.")
 @click.option("--course", metavar="IRI", default=None, help="A course by its IRI.")
 @click.option("--provision", metavar="IRI", default=None, help="A policy provision by its IRI.")
-@click.option("--type", "types", multiple=True, help="Keep one class (Certificate, Major, Industry, Occupation, "
-              "Course); repeatable. Default: a major's certificates, a certificate's majors.")
-@click.option("--top", default=10, show_default=True, help="How many links.")
+@click.option("--type", "types", multiple=True, type=click.Choice(CLASSES, case_sensitive=False),
+              help="Keep one class; repeatable. Default: a major's certificates, a certificate's majors.")
+@click.option("--top", default=10, show_default=True, type=click.IntRange(min=1), help="How many links.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array on stdout (nothing else).")
 @click.pass_context
 def suggest_command(ctx: click.Context, major: str | None, certificate: str | None, course: str | None,
@@ -102,17 +105,20 @@ def suggest_command(ctx: click.Context, major: str | None, certificate: str | No
     node_type, value = given[0]
     if node_type in ("Course", "Provision") and not _IRI.match(value):
         raise click.BadParameter(f"'{value}' is not an IRI (https://…)", param_hint=f"--{node_type.lower()}")
-    store = home_of(ctx).open_reader()
+    if node_type == "Major" and not _MAJOR_CODE.match(value):
+        raise click.BadParameter(f"'{value}' is not a major code (6 digits, K kept: 460702, 520101K)",
+                                 param_hint="--major")
+    home = home_of(ctx)
+    store = home.open_reader()
     node = {"Major": lambda: iris.major(value).value, "Certificate": lambda: find_certificate(store, value),
             "Course": lambda: value, "Provision": lambda: value}[node_type]()
     if not store.ask(f"ASK {{ <{node}> a vet:{node_type} }}"):
         raise VetgraphError(f"no {node_type} {value} in the store")
-    found = suggest(store, node, node_type=node_type, types=list(types) or None, top=top)
+    found = suggest(store, node, node_type=node_type, types=list(types) or None, top=top)  # Choice gives CLASSES' case
     from kg.search.index import SearchIndex
 
-    if not SearchIndex(home_of(ctx).index).exists():
-        click.echo("no search index: links by code, name, alias, peer majors and text only "
-                   "(embedding links need `vetgraph index`, then `vetgraph align`)", err=True)
+    if not SearchIndex(home.index).exists():
+        click.echo(NO_INDEX, err=True)
     if as_json:
         click.echo(json.dumps([s.to_json() for s in found], ensure_ascii=False, indent=2))
         return

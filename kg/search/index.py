@@ -111,6 +111,18 @@ class _State:
     def node_of_chunk(self) -> dict[int, str]:
         return {chunk: iri for iri, node in self.nodes.items() for chunk in node.chunks}
 
+    def filter(self, types: list[str] | None, level: str | None) -> Callable[[str], bool] | None:
+        """The predicate keeping nodes of ``types`` and ``level`` (None: keep all)."""
+        return node_filter(types, level, {i: n.cls for i, n in self.nodes.items()},
+                           {i: n.level for i, n in self.nodes.items()})
+
+    def check_encoder(self, encoder: Encoder) -> None:
+        """Refuse an encoder other than the one the index was built with: their vectors do not compare."""
+        if (encoder.name, encoder.dim) != (self.model, self.dim):
+            raise SearchError(f"the index was built with {self.model} ({self.dim}d) but the query encoder is "
+                              f"{encoder.name} ({encoder.dim}d): search with {self.model}, or rebuild the "
+                              f"index with `vetgraph index`")
+
 
 class SearchIndex:
     """The hybrid (dense + BM25) index of the graph's searchable nodes, kept in ``folder`` (a home's index/)."""
@@ -250,18 +262,14 @@ class SearchIndex:
             raise SearchError(f"top must be at least 1, got {top}")
         state = self._load()
         settings = self._requested or state.settings
-        keep = node_filter(types, level, {i: n.cls for i, n in state.nodes.items()},
-                           {i: n.level for i, n in state.nodes.items()})
+        keep = state.filter(types, level)
         depth = max(top * DEPTH_FACTOR, 50)
         rankings: dict[str, list[str]] = {}
         best_chunk: dict[str, int] = {}
         if settings.weights["bm25"] > 0:
             rankings["bm25"] = [iri for iri, _ in state.bm25.search(query, top=depth, allowed=keep)]
         if encoder is not None and settings.weights["dense"] > 0 and len(state.dense):
-            if (encoder.name, encoder.dim) != (state.model, state.dim):
-                raise SearchError(f"the index was built with {state.model} ({state.dim}d) but the query encoder is "
-                                  f"{encoder.name} ({encoder.dim}d): search with {state.model}, or rebuild the "
-                                  f"index with `vetgraph index`")
+            state.check_encoder(encoder)
             vector = np.asarray(encoder.encode_queries([query]), np.float32)[0]
             folded = self._dense_ranking(state, vector, depth, keep)
             rankings["dense"] = [iri for iri, _, _ in folded]
@@ -286,11 +294,8 @@ class SearchIndex:
         state = self._load()
         if not len(state.dense):
             return [[] for _ in queries]
-        if (encoder.name, encoder.dim) != (state.model, state.dim):
-            raise SearchError(f"the index was built with {state.model} ({state.dim}d) but the encoder is "
-                              f"{encoder.name} ({encoder.dim}d): rebuild the index with `vetgraph index`")
-        keep = node_filter(types, level, {i: n.cls for i, n in state.nodes.items()},
-                           {i: n.level for i, n in state.nodes.items()})
+        state.check_encoder(encoder)
+        keep = state.filter(types, level)
         vectors = np.asarray(encoder.encode_queries(queries), np.float32)
         return [[(iri, float(score)) for iri, score, _ in self._dense_ranking(state, vector, top, keep)]
                 for vector in vectors]
