@@ -6,6 +6,8 @@ Chinese labels, one stated certificate no course covers, a label that looks like
 
 from __future__ import annotations
 
+import hashlib
+
 from kg.maps.model import (
     ZERO_INCOMPLETE, ZERO_NONE, AlignmentMap, Cell, Competency, Evidence, GapField, GapReport, Link, MapCertificate,
     MapCourse, Node, Source,
@@ -34,7 +36,7 @@ SOURCES = (
 
 def _link(node: Node, method: str = "stated", strength: str = "exact", status: str = "accepted", score: float = 1.0,
           evidence: tuple[Evidence, ...] = ()) -> Link:
-    return Link(node, f"{ID}alignment/{abs(hash((node.iri, method))) % 10**8:08d}", method,
+    return Link(node, f"{ID}alignment/{hashlib.sha1((node.iri + method).encode()).hexdigest()[:16]}", method,
                 "name", score, strength, status, evidence)
 
 
