@@ -389,8 +389,9 @@ ROOMS: dict[str, tuple[str, ...]] = {
     "kg.query": ("kg.store",),
     "kg.validate": ("kg.store",),
     "kg.search": ("kg.store",),
-    "kg.export": ("kg.store", "kg.query"),
+    "kg.export": ("kg.store", "kg.query", "kg.maps.model"),
     "kg.align": ("kg.store", "kg.resolve.base", "kg.search"),
+    "kg.maps": ("kg.store", "kg.align"),
 }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict, dataclass, replace
+from typing import TYPE_CHECKING
 
 from kg.align.reviews import latest_decisions
 from kg.align.similarity import name_similarity
@@ -18,6 +19,9 @@ from kg.core import iris
 from kg.core.rdf import string
 from kg.errors import VetgraphError
 from kg.store.base import GraphStore
+
+if TYPE_CHECKING:
+    from kg.align.certificate_text import CertificateText
 
 #: How much one peer that states a certificate counts, by how the peer relates to the major.
 PEER_WEIGHTS = {"same-name": 0.9, "next-major": 0.7, "same-category": 0.5}
@@ -107,6 +111,13 @@ def _rank(item: Suggestion, name: str = "", closeness: dict[str, float] | None =
     return 1, -item.score, -similarity, item.label
 
 
+def stored_links(store: GraphStore, node: str, decisions: dict[str, str]) -> list[Suggestion]:
+    """The stored alignments from and to ``node`` (rejected ones left out, reviewed ones carrying the decision)."""
+    found = _links(store, node, "alignmentSource", "alignmentTarget", decisions)
+    found += _links(store, node, "alignmentTarget", "alignmentSource", decisions)
+    return _describe(store, found)
+
+
 def _label(store: GraphStore, node: str) -> str:
     rows = store.select(f"SELECT ?l WHERE {{ <{node}> skos:prefLabel ?l }} LIMIT 1")
     return rows[0]["l"] if rows else ""
@@ -133,7 +144,7 @@ def similar_names(store: GraphStore, node: str, name: str, cls: str, decisions: 
     scored.sort(key=lambda pair: (-pair[0], pair[1]))
     rows = [_row(iris.alignment(node, other, f"name-{cls.lower()}").value, other, "text", "name",
                  NAME_WEIGHT * similarity, decisions) for similarity, other in scored[:limit]]
-    return _describe(store, _kept(rows))
+    return [replace(s, evidence=f"名称相近：{name} ~ {s.label}") for s in _describe(store, _kept(rows))]
 
 
 def _row(alignment: str, other: str, method: str, resolved: str, score: float,
@@ -391,8 +402,8 @@ COURSE_TEXT_WEIGHT = 0.5
 COURSE_MIN_CLOSENESS = 0.1
 
 
-def course_certificates(store: GraphStore, course: str, linked: set[str],
-                        decisions: dict[str, str]) -> list[Suggestion]:
+def course_certificates(store: GraphStore, course: str, linked: set[str], decisions: dict[str, str],
+                        texts: CertificateText | None = None) -> list[Suggestion]:
     """Certificates a course may prepare for, beyond what its course standard states.
 
     Method ``peer`` for a certificate the course's major states (evidence: the major), scored by how
@@ -404,7 +415,7 @@ def course_certificates(store: GraphStore, course: str, linked: set[str],
     rows = store.select(COURSE.format(course=course))
     if not rows:
         return []
-    texts = CertificateText(store)
+    texts = texts or CertificateText(store)
     vector = texts.name_vector(rows[0]["label"])
     majors = sorted({row["major"] for row in rows if "major" in row})
     stated = store.select(STATED.format(majors=" ".join(f"<{m}>" for m in majors))) if majors else []

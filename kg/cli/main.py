@@ -10,6 +10,7 @@ import click
 
 from kg.cli.align import align_group
 from kg.cli.export import export_group
+from kg.cli.export_maps import export_alignment_command, export_gaps_command
 from kg.cli.ingest import ingest_command
 from kg.cli.model import model_group
 from kg.cli.search import index_command, search_command
@@ -50,6 +51,8 @@ def cli(ctx: click.Context, store: str | None) -> None:
 for _command in (ingest_command, stats_command, sparql_command, validate_command, export_group,
                  index_command, search_command, model_group, align_group):
     cli.add_command(_command)
+for _command in (export_alignment_command, export_gaps_command):
+    export_group.add_command(_command)
 
 
 def main() -> None:

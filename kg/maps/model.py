@@ -74,6 +74,7 @@ class MapCourse:
     origins: tuple[str, ...]  # teaching-standard, profile-basic, profile-core, course-standard
     standard: str | None = None  # the college course standard's title, for a course-standard course
     institution: str | None = None  # the college that wrote that standard
+    major: Node | None = None  # the course's major (a certificate's map lists courses of many majors)
 
 
 @dataclass(frozen=True)
