@@ -76,7 +76,7 @@ def test_gap_csv_writes_zeros_and_their_reasons() -> None:
     assert (craft["专业数"], craft["证书数"], craft["职业数"]) == ("0", "0", "0")
     assert craft["证书数为 0 的原因"] == ZERO_LABELS[ZERO_INCOMPLETE]
     clean = dict(zip(header, next(row for row in rows if row[0] == "清洁能源")))
-    assert clean["GB/T 4754 代码"] == "4416" and clean["专业数"] == "1" and clean["专业"] == "光伏工程技术"
+    assert clean["GB/T 4754 代码"] == "4416" and clean["专业数"] == "1" and clean["专业"] == "光伏工程技术（430107）"
     assert clean["专业数为 0 的原因"] == ""  # not zero: no reason
 
 

@@ -31,7 +31,7 @@ STRENGTH_MEANINGS = {
     "narrow": "证书范围窄于课程：证书只涉及课程的一部分",
 }
 METHOD_MEANINGS = {
-    "stated": "专业简介、教学标准或课程标准中写明", "peer": "同类专业对应该证书，推荐给本专业",
+    "stated": "专业简介、教学标准或课程标准中写明", "peer": "本专业或同类专业（同名异层次、接续、同专业类）列出该证书；课程格：课程所属专业列出且课程名相近",
     "text": "名称或内容的文字相近", "embedding": "语义检索相近", "human": "人工审核时添加", "derived": "由行业、专业、职业的关系推导",
 }
 STATUS_MEANINGS = {"accepted": "已采纳（文件明确或人工确认）", "proposed": "机器推荐，待人工审核", "rejected": "人工审核否决"}
@@ -71,6 +71,11 @@ class Sheet:
 
 
 # -- shared pieces ---------------------------------------------------------------------------------
+def _named(node: Node) -> str:
+    """A major as 名称（代码）, so two levels of one name stay apart; other nodes by name."""
+    return f"{node.label}（{node.code}）" if node.type == "Major" and node.code else node.label
+
+
 def _joined(items: Iterable[str | None], sep: str = "、") -> str | None:
     seen = list(dict.fromkeys(item for item in items if item))
     return sep.join(seen) if seen else None
@@ -275,7 +280,7 @@ def gaps_sheet(report: GapReport) -> Sheet:
         rows.append((item.name, item.provision.label, item.line, item.quote,
                      _joined(link.node.code for link in item.industries),
                      _joined(link.node.label for link in item.industries), *counts,
-                     *(_joined(link.node.label for link in getattr(item, kind)) for kind, _ in GAP_COUNTS),
+                     *(_joined(_named(link.node) for link in getattr(item, kind)) for kind, _ in GAP_COUNTS),
                      *(_zero_reason(item, kind) for kind, _ in GAP_COUNTS)))
     kinds = ("label", "label", "number", "text", "label", "text", "number", "number", "number", "text", "text", "text",
              "label", "label", "label")

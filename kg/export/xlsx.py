@@ -149,3 +149,13 @@ def write_sheet(ws: Worksheet, sheet: Sheet) -> None:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{last_row}"
     for offset, note in enumerate(sheet.notes):
         ws.cell(row=last_row + 2 + offset, column=1, value=clean(note)).font = NOTE_FONT
+    _print_setup(ws)
+
+
+def _print_setup(ws: Worksheet) -> None:
+    """Printed (or saved as PDF) landscape on A4, all columns on one page wide, the header on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.print_title_rows = "1:1"

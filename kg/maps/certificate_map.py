@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from kg.align.reviews import latest_decisions
 from kg.align.suggest import COURSE_PEER_FLOOR, Suggestion, find_certificate, stored_links, suggest
-from kg.align.tfidf import cosine, shared
+from kg.align.tfidf import cosine
 from kg.core import iris
 from kg.errors import VetgraphError
 from kg.maps.facts import Facts
-from kg.maps.major_map import COURSES, MIN_TEXT_CLOSENESS, ORIGIN_ORDER
+from kg.maps.major_map import COURSES, MIN_TEXT_CLOSENESS, ORIGIN_ORDER, specific_pieces
 from kg.maps.model import AlignmentMap, Cell, Evidence, Link, MapCertificate, MapCourse
 from kg.store.base import GraphStore
 
@@ -74,6 +74,7 @@ def _close_cells(store: GraphStore, facts: Facts, certificate: str, name: str, m
 
     texts = CertificateText(store)
     wanted = texts.name_vector(name)
+    major_names = {iri: node.label for iri, node in facts.nodes(majors).items()}
     scored: list[tuple[float, str, str, str]] = []
     for major in majors:
         for row in store.select(COURSES.format(major=major)):
@@ -83,11 +84,11 @@ def _close_cells(store: GraphStore, facts: Facts, certificate: str, name: str, m
             node = facts.node(course)
             if node is None:
                 continue
-            vector = texts.name_vector(node.label)
-            closeness = cosine(vector, wanted)
-            if closeness >= MIN_TEXT_CLOSENESS:
+            closeness = cosine(texts.name_vector(node.label), wanted)
+            pieces = specific_pieces(node.label, certificate, texts, major_names.get(major, ""))
+            if closeness >= MIN_TEXT_CLOSENESS and pieces:
                 taken.add(course)
-                scored.append((closeness, course, major, "、".join(shared(vector, wanted))))
+                scored.append((closeness, course, major, "、".join(pieces)))
     scored.sort(key=lambda item: (-item[0], item[1]))
     cells = []
     for closeness, course, major, pieces in scored[:COURSES_SHOWN]:

@@ -17,7 +17,7 @@ from kg.align.reviews import latest_decisions
 from kg.align.suggest import (
     COURSE_PEER_FLOOR, COURSE_TEXT_WEIGHT, TEXT_WEIGHT, Suggestion, course_certificates, stored_links, suggest,
 )
-from kg.align.tfidf import shared
+from kg.align.tfidf import bigrams, shared
 from kg.core import iris
 from kg.errors import VetgraphError
 from kg.maps.facts import Facts
@@ -71,7 +71,7 @@ def major_map(store: GraphStore, code: str, *, suggested: int = SUGGESTED_COLUMN
     facts.use_sources_of([major])
     courses = _courses(store, facts, major)
     certificates = _certificates(store, facts, major, suggested)
-    cells = _cells(store, facts, courses, {c.node.iri for c in certificates})
+    cells = _cells(store, facts, courses, {c.node.iri for c in certificates}, subject.label)
     covered = {cell.certificate for cell in cells}
     industries = _served(store, facts, major, "Industry")
     occupations = _served(store, facts, major, "Occupation")
@@ -129,10 +129,12 @@ def _certificates(store: GraphStore, facts: Facts, major: str, suggested: int) -
 def _served(store: GraphStore, facts: Facts, major: str, cls: str) -> tuple[Link, ...]:
     found = suggest(store, major, node_type="Major", types=[cls], top=SERVED)
     stored = facts.evidence(s.alignment for s in found if s.alignment)
-    return tuple(facts.link(s, stored) for s in found)
+    backed = [s for s in found if _is_firm(s) or s.alignment in stored]
+    return tuple(facts.link(s, stored) for s in backed or found)  # bare name likeness only when nothing else
 
 
-def _cells(store: GraphStore, facts: Facts, courses: list[MapCourse], columns: set[str]) -> list[Cell]:
+def _cells(store: GraphStore, facts: Facts, courses: list[MapCourse], columns: set[str], major_name: str
+           ) -> list[Cell]:
     """The best alignment of each course to each column certificate, where one is stated or close enough."""
     if not courses or not columns:
         return []
@@ -146,11 +148,11 @@ def _cells(store: GraphStore, facts: Facts, courses: list[MapCourse], columns: s
     for course in courses:
         stated = [s for s in stored_links(store, course.node.iri, decisions) if s.type == "Certificate"]
         linked = {s.iri for s in stated}
-        computed = [_with_shared_pieces(s, texts, course.node.label)
+        computed = [_with_pieces(s, texts, course.node.label, major_name)
                     for s in course_certificates(store, course.node.iri, linked, decisions, texts)
                     if s.iri in columns and s.score >= floors.get(s.method, 0.0)]
         best: dict[str, Suggestion] = {}
-        for item in stated + computed:
+        for item in stated + [c for c in computed if c is not None]:
             if item.iri in columns and (item.iri not in best or _better(item, best[item.iri])):
                 best[item.iri] = item
         stored = facts.evidence(s.alignment for s in best.values() if s.alignment)
@@ -159,12 +161,21 @@ def _cells(store: GraphStore, facts: Facts, courses: list[MapCourse], columns: s
     return cells
 
 
-def _with_shared_pieces(item: Suggestion, texts: CertificateText, course_name: str) -> Suggestion:
-    """A course's peer suggestion says what it rests on: the major lists the certificate, and the names share pieces."""
-    if item.method != "peer":
-        return item
-    pieces = "、".join(shared(texts.name_vector(course_name), texts.vectors.get(item.iri, {})))
-    return replace(item, evidence=f"本专业列出该证书；课程名与证书名相近：{pieces}")
+def specific_pieces(course_name: str, certificate: str, texts: CertificateText, major_name: str) -> list[str]:
+    """The word pieces a course's name shares with a certificate's, less those of the major's own name:
+    every course of 新能源汽车技术 shares 新能源汽车 with 智能新能源汽车, which says nothing about the course."""
+    common = set(bigrams(major_name))
+    pieces = shared(texts.name_vector(course_name), texts.vectors.get(certificate, {}), top=10)
+    return [piece for piece in pieces if piece not in common][:4]
+
+
+def _with_pieces(item: Suggestion, texts: CertificateText, course_name: str, major_name: str) -> Suggestion | None:
+    """A computed course cell with the pieces it rests on as evidence; None when it rests on the major's name alone."""
+    pieces = specific_pieces(course_name, item.iri, texts, major_name)
+    if not pieces:
+        return None
+    listed = "本专业列出该证书；" if item.method == "peer" else ""
+    return replace(item, evidence=f"{listed}课程名与证书名相近：{'、'.join(pieces)}")
 
 
 def _better(item: Suggestion, than: Suggestion) -> bool:

@@ -16,7 +16,7 @@ STRENGTHS = ("exact", "major", "minor", "broad", "narrow")
 STRENGTH_LABELS = {"exact": "完全对应", "major": "主要对应", "minor": "部分对应", "broad": "宽泛对应",
                    "narrow": "窄对应"}
 #: How each method and review status reads in Chinese.
-METHOD_LABELS = {"stated": "文件明确", "peer": "同类专业", "text": "文本相近", "embedding": "语义相近",
+METHOD_LABELS = {"stated": "文件明确", "peer": "专业列出", "text": "文本相近", "embedding": "语义相近",
                  "human": "人工添加", "derived": "推导"}
 STATUS_LABELS = {"accepted": "已采纳", "proposed": "待审核", "rejected": "已否决"}
 
