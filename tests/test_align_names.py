@@ -342,3 +342,15 @@ def test_profile_certificates_in_the_catalogue_resolve(real_catalogue: Catalogue
     resolved = [n for n in held if resolve_certificate(n, real_catalogue, default_certificate_aliases())]
     assert len(names) > 300 and len(held) >= 60
     assert len(resolved) / len(held) >= 0.9, sorted(set(held) - set(resolved))
+
+
+def test_a_compound_field_resolves_by_its_parts_when_it_does_not_resolve_whole() -> None:
+    from kg.align.aliases import default_industry_aliases
+    from kg.align.catalogue import Catalogue, Industry
+    from kg.align.names import resolve_industry
+
+    robots = Industry("https://w3id.org/vetgraph/id/industry/3491", "3491", "工业机器人制造", "小类", "349")
+    catalogue = Catalogue.from_entries(industries=[robots])
+    found = resolve_industry("工业机器人与智能制造", catalogue, default_industry_aliases())
+    assert [(c.code, c.strength) for c in found] == [("3491", "broad")]  # the part lies within the compound
+    assert resolve_industry("工业机器人与智能制造", catalogue, default_industry_aliases(), split=False) == []

@@ -11,6 +11,7 @@ the term meets that of a label (老年照护职业技能等级证书（中级）
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -105,8 +106,29 @@ def _industry_aliases(rows: Iterable[IndustryAlias], catalogue: Catalogue) -> li
     return _unique(found)
 
 
-def resolve_industry(term: str, catalogue: Catalogue, aliases: IndustryAliases) -> list[Candidate]:
-    """GB/T 4754 industries ``term`` names: by code, label, normalised label, alias, then 行业/产业/业 forms."""
+#: How a compound field joins its parts (工业机器人与智能制造, 种植和养殖, 文化、旅游).
+COMPOUND = re.compile(r"[与和及、]")
+
+
+def resolve_industry(term: str, catalogue: Catalogue, aliases: IndustryAliases, *, split: bool = True
+                     ) -> list[Candidate]:
+    """GB/T 4754 industries ``term`` names: by code, label, normalised label, alias, then 行业/产业/业 forms;
+    a compound nothing resolves whole (X与Y) by its parts, each found part lying within it (broad)."""
+    found = _resolve_industry_whole(term, catalogue, aliases)
+    if found or not split:
+        return found
+    parts = [part for part in COMPOUND.split(term) if len(part.strip()) >= 2]
+    if len(parts) < 2:
+        return []
+    seen: dict[str, Candidate] = {}
+    for part in parts:
+        for candidate in resolve_industry(part, catalogue, aliases, split=False):
+            strength = "broad" if candidate.strength == "exact" else candidate.strength  # the part lies within
+            seen.setdefault(candidate.iri, dataclasses.replace(candidate, strength=strength))
+    return list(seen.values())
+
+
+def _resolve_industry_whole(term: str, catalogue: Catalogue, aliases: IndustryAliases) -> list[Candidate]:
     code, term = stated_code(term, INDUSTRY_CODE)
     index = catalogue.industries
     if code is not None and code in index.by_code:
