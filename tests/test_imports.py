@@ -389,7 +389,7 @@ ROOMS: dict[str, tuple[str, ...]] = {
     "kg.query": ("kg.store",),
     "kg.validate": ("kg.store",),
     "kg.search": ("kg.store",),
-    "kg.export": ("kg.store", "kg.query", "kg.maps.model"),
+    "kg.export": ("kg.store", "kg.query", "kg.maps.model", "kg.align.reviews", "kg.align.review_ops"),
     "kg.align": ("kg.store", "kg.resolve.base", "kg.search"),
     "kg.maps": ("kg.store", "kg.align"),
 }

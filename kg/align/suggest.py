@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING
 
-from kg.align.reviews import latest_decisions
+from kg.align.reviews import latest_decisions, rejected_pairs
 from kg.align.similarity import name_similarity
 from kg.core import iris
 from kg.core.rdf import string
@@ -92,7 +92,11 @@ def suggest(store: GraphStore, node: str, *, node_type: str, types: list[str] | 
         if cls in wanted and node_type in NAME_FALLBACK.get(cls, ()) and name:
             linked = {s.iri for s in suggestions if s.type == cls}
             suggestions += [s for s in similar_names(store, node, name, cls, decisions) if s.iri not in linked]
-    kept = _best_per_node([s for s in suggestions if s.type in wanted])
+    pairs = rejected_pairs(store)
+    refused = {target for source, target in pairs if source == node} | {source for source, target in pairs
+                                                                         if target == node}
+    kept = _best_per_node([s for s in suggestions if s.type in wanted
+                           and (s.iri not in refused or s.status == "accepted")])
     if node_type == "Certificate" and name:
         stated_majors = [s for s in kept if s.type == "Major" and (s.method == "stated" or s.status == "accepted")]
         closeness = certificate_closeness(store, name, [s.iri for s in kept if s.type == "Major"])

@@ -14,7 +14,7 @@ from kg.errors import VetgraphError
 
 @click.group("export")
 def export_group() -> None:
-    """Export the graph (later: alignment maps, CASE, CTDL-ASN, XLSX)."""
+    """Export the graph, alignment maps (XLSX, CSV, CASE, CTDL-ASN), gap analyses, reviews and alignments."""
 
 
 @export_group.command("graph")
@@ -46,3 +46,48 @@ def export_graph_command(ctx: click.Context, fmt: str, output: Path | None) -> N
             with contextlib.suppress(OSError):  # a cleanup failure must not hide the error itself
                 temporary.unlink(missing_ok=True)
     click.echo(f"{count} statements written", err=True)
+
+
+# -- reviews and alignments (issue 10, review) ------------------------------------------------------
+@export_group.command("reviews")
+@click.option("--output", type=click.Path(path_type=Path), default=None, help="File to write (default stdout).")
+@click.pass_context
+def export_reviews_command(ctx: click.Context, output: Path | None) -> None:
+    """Write the review graph (decisions and links made by hand) as sorted N-Quads, for `import reviews`.
+
+    \b
+    Example:
+      vetgraph export reviews --output reviews.nq
+    """
+    from kg.align.review_ops import export_reviews
+    from kg.cli.export_maps import write_output
+
+    data = export_reviews(home_of(ctx).open_reader())
+    write_output(output, data, binary=False)
+    count = data.count(b"\n")
+    click.echo(f"{count} review statements written", err=True)
+
+
+@export_group.command("alignments")
+@click.option("--format", "fmt", type=click.Choice(["csv", "nq"]), default="csv", show_default=True)
+@click.option("--output", type=click.Path(path_type=Path), default=None, help="File to write (default stdout).")
+@click.pass_context
+def export_alignments_command(ctx: click.Context, fmt: str, output: Path | None) -> None:
+    """Write every alignment in the store: a CSV table (UTF-8 with BOM) or the alignments' N-Quads.
+
+    CSV columns are Chinese (对齐IRI, 类型, 来源, 来源名称, 目标, 目标名称, 方法, 解析方式, 得分, 强度,
+    审核状态, 证据), one row per alignment sorted by IRI; 审核状态 is the latest review's decision where
+    there is one, as a code: proposed, accepted or rejected (rejected alignments are kept, marked
+    `rejected`). nq: the alignment nodes' statements as stored (their reviews: `export reviews`).
+
+    \b
+    Example:
+      vetgraph export alignments --format csv --output alignments.csv
+    """
+    from kg.cli.export_maps import write_output
+    from kg.export.alignments import alignments_csv, alignments_nquads
+
+    store = home_of(ctx).open_reader()
+    data, count = alignments_csv(store) if fmt == "csv" else alignments_nquads(store)
+    write_output(output, data, binary=False)
+    click.echo(f"{count} {'alignments' if fmt == 'csv' else 'statements'} written", err=True)

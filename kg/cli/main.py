@@ -11,8 +11,10 @@ import click
 from kg.cli.align import align_group
 from kg.cli.export import export_group
 from kg.cli.export_maps import export_alignment_command, export_gaps_command
+from kg.cli.importing import import_group
 from kg.cli.ingest import ingest_command
 from kg.cli.model import model_group
+from kg.cli.review import review_group
 from kg.cli.search import index_command, search_command
 from kg.cli.sparql import sparql_command
 from kg.cli.stats import stats_command
@@ -49,7 +51,7 @@ def cli(ctx: click.Context, store: str | None) -> None:
 
 
 for _command in (ingest_command, stats_command, sparql_command, validate_command, export_group,
-                 index_command, search_command, model_group, align_group):
+                 index_command, search_command, model_group, align_group, review_group, import_group):
     cli.add_command(_command)
 for _command in (export_alignment_command, export_gaps_command):
     export_group.add_command(_command)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from kg.align.reviews import latest_decisions
+from kg.align.reviews import latest_decisions, rejected_pairs
 from kg.align.suggest import (
     COURSE_PEER_FLOOR, COURSE_TEXT_WEIGHT, TEXT_WEIGHT, Suggestion, course_certificates, stored_links, suggest,
 )
@@ -142,6 +142,7 @@ def _cells(store: GraphStore, facts: Facts, courses: list[MapCourse], columns: s
 
     texts = CertificateText(store)
     decisions = latest_decisions(store)
+    refused = rejected_pairs(store)
     floors = {"peer": COURSE_PEER_FLOOR + (1 - COURSE_PEER_FLOOR) * MIN_TEXT_CLOSENESS,
               "text": COURSE_TEXT_WEIGHT * MIN_TEXT_CLOSENESS}
     cells: list[Cell] = []
@@ -152,7 +153,7 @@ def _cells(store: GraphStore, facts: Facts, courses: list[MapCourse], columns: s
                     for s in course_certificates(store, course.node.iri, linked, decisions, texts)
                     if s.iri in columns and s.score >= floors.get(s.method, 0.0)]
         best: dict[str, Suggestion] = {}
-        for item in stated + [c for c in computed if c is not None]:
+        for item in stated + [c for c in computed if c is not None and (course.node.iri, c.iri) not in refused]:
             if item.iri in columns and (item.iri not in best or _better(item, best[item.iri])):
                 best[item.iri] = item
         stored = facts.evidence(s.alignment for s in best.values() if s.alignment)
