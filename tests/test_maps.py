@@ -178,3 +178,25 @@ def test_the_seed_gap_json_counts_what_the_lists_hold(real_home: Home, seed_path
     assert all(f["counts"]["majors"] == len(f["majors"]) for f in fields)
     craft = next(f for f in fields if f["name"] == "民族手工艺")
     assert {i["node"]["code"] for i in craft["industries"]} and craft["provision"]["type"] == "Provision"
+
+
+def test_the_real_case_export_validates_and_the_ctdl_export_parses(real_home: Home, tmp_path: Path) -> None:
+    import rdflib
+    from jsonschema import Draft202012Validator
+
+    schema_path = ROOT.parent / "shared" / "standards" / "case-v1p1-cfpackage-schema.json"
+    if not schema_path.exists():
+        pytest.skip(f"the CASE schema is not at {schema_path}")
+    for fmt in ("case", "ctdl-asn"):
+        result = CliRunner().invoke(cli, ["--store", str(real_home.root), "export", "alignment", "--major", "460702",
+                                          "--format", fmt, "--output", str(tmp_path / fmt)])
+        assert result.exit_code == 0, result.output
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    package = json.loads((tmp_path / "case").read_text(encoding="utf-8"))
+    assert [e.message for e in validator.iter_errors(package)] == []
+    statements = {item["fullStatement"] for item in package["CFItems"]}
+    assert "具有新能源汽车整车及关键零部件装调的能力" in statements and "新能源汽车动力蓄电池及管理技术" in statements
+    graph = rdflib.Graph().parse(data=(tmp_path / "ctdl-asn").read_text(encoding="utf-8"), format="json-ld")
+    ceasn = rdflib.Namespace("https://purl.org/ctdlasn/terms/")
+    assert len(set(graph.subjects(rdflib.RDF.type, ceasn.Competency))) >= 9 + 20  # competencies and courses
