@@ -55,13 +55,13 @@ class Judged:
 
 
 def load_queries(path: Path) -> list[Judged]:
-    """The eval engineer's judged queries (one JSON object a line), or the built-in set."""
+    """The eval engineer's judged queries (one JSON object a line; absent topics left out), or the built-in set."""
     if not path.exists():
         print(f"{path} not found: using {len(BUILT_IN)} built-in queries", file=sys.stderr)
         return [Judged(q, "zh", cls, rel) for q, cls, rel in BUILT_IN]
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return [Judged(r["q"], r.get("lang", "zh"), r.get("type"), {k: int(v) for k, v in r["relevant"].items()})
-            for r in rows]
+            for r in rows if r["relevant"]]
 
 
 def ndcg(ranked: list[str], relevant: dict[str, int], k: int = K) -> float:

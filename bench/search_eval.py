@@ -1,11 +1,15 @@
 """Score hybrid search on the real graph against the judged queries in bench/search_queries.jsonl.
 
-Builds (or reuses) a home with ../shared/data ingested and its search index, then runs every query
-through BM25 alone, dense alone and the fusion, each with and without the query's class filter, and
-prints nDCG@10 (graded, gain 2^rel - 1), Recall@10 and MRR@10 side by side for zh, en and all queries.
+Builds (or reuses) a home with ../shared/data ingested and its search index, then runs every judged
+query through BM25 alone, dense alone and the fusion, each with and without the query's class filter,
+and prints nDCG@10 (graded, gain 2^rel - 1), Recall@10 and MRR@10 for the tuning split, the held-out
+split (bench/splits.py, fixed by each query's text) and all queries; then nDCG@10 by language and
+split, and the issue's goals checked on the held-out split. Absent topics (no node answers them) are
+left out of these figures; bench/search_match.py uses them.
 
     .venv/bin/python bench/search_eval.py --model fake              # a minute: the harness end to end
     .venv/bin/python bench/search_eval.py --model e5 --home /tmp/vetgraph-eval-e5  # 20 min once, then 1 min
+    .venv/bin/python bench/search_eval.py --splits                  # which query is in which split
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.splits import SPLITS, split_of  # noqa: E402
 from kg.search.base import SEARCHABLE, Encoder  # noqa: E402
 from kg.search.encoder import load_encoder  # noqa: E402
 from kg.search.index import SearchIndex  # noqa: E402
@@ -37,25 +42,39 @@ K = 10
 
 @dataclass(frozen=True)
 class Query:
-    """One judged query: its text, language, optional class filter and graded judgments (IRI -> 1 or 2)."""
+    """One judged query: its text, language, optional class filter, split and graded judgments (IRI -> 1 or 2).
+
+    An absent topic (``absent``) has no judged node: nothing in the graph answers it.
+    """
 
     q: str
     lang: str
     type: str | None
+    split: str
     relevant: dict[str, int]
+    absent: bool = False
 
 
 def load_queries(path: Path) -> list[Query]:
-    """The judged queries, checked: a language, a known class, 1-2 grades."""
-    queries = []
+    """The judged queries, checked: a language, a known class, the split of its text, 1-2 grades or absent."""
+    queries: list[Query] = []
+    seen: set[str] = set()
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
         data = json.loads(line)
-        query = Query(data["q"], data["lang"], data.get("type"), {k: int(v) for k, v in data["relevant"].items()})
-        if query.lang not in ("zh", "en") or (query.type and query.type not in SEARCHABLE) or \
-                not query.relevant or not set(query.relevant.values()) <= {1, 2}:
+        query = Query(data["q"], data["lang"], data.get("type"), data.get("split", ""),
+                      {k: int(v) for k, v in data["relevant"].items()}, bool(data.get("absent", False)))
+        judged_ok = (not query.relevant) if query.absent else \
+            bool(query.relevant) and set(query.relevant.values()) <= {1, 2}
+        if query.lang not in ("zh", "en") or (query.type and query.type not in SEARCHABLE) or not judged_ok:
             sys.exit(f"{path}:{number}: bad judged query {data}")
+        if query.split != split_of(query.q):
+            sys.exit(f"{path}:{number}: split {query.split!r} of {query.q!r} should be {split_of(query.q)!r} "
+                     "(bench/splits.py decides it from the text)")
+        if query.q in seen:
+            sys.exit(f"{path}:{number}: {query.q!r} is judged twice")
+        seen.add(query.q)
         queries.append(query)
     return queries
 
@@ -195,9 +214,15 @@ def run_query(searchers: Searchers, query: Query, retriever: str, use_filter: bo
 
 
 # -- the report ------------------------------------------------------------------------------------
-def evaluate(searchers: Searchers, queries: list[Query]) -> dict[tuple[str, bool], list[dict[str, float]]]:
+#: The issue's goals, checked on the held-out split: (label, retriever, filtered, which queries, floor).
+GOALS = (("typed nDCG@10 (queries naming a class, filtered)", "fusion", True, "typed", 0.85),
+         ("untyped nDCG@10 (all queries, no filter)", "fusion", False, "all", 0.60))
+Scores = dict[tuple[str, bool], list[dict[str, float]]]
+
+
+def evaluate(searchers: Searchers, queries: list[Query]) -> Scores:
     """Per (retriever, filter) the metric values of every query, in query order."""
-    scores: dict[tuple[str, bool], list[dict[str, float]]] = {}
+    scores: Scores = {}
     for retriever in RETRIEVERS:
         for use_filter in (False, True):
             rows = []
@@ -208,22 +233,58 @@ def evaluate(searchers: Searchers, queries: list[Query]) -> dict[tuple[str, bool
     return scores
 
 
-def table(scores: dict[tuple[str, bool], list[dict[str, float]]], queries: list[Query],
-          keep: Callable[[Query], bool], title: str) -> str:
-    """One table: a row per retriever and filter, nDCG / R / MRR for zh, en and all side by side."""
-    groups = {"zh": lambda q: q.lang == "zh", "en": lambda q: q.lang == "en", "all": lambda q: True}
-    counts = {name: sum(1 for q in queries if keep(q) and test(q)) for name, test in groups.items()}
-    head = f"{'retriever':<9} {'filter':<6}" + "".join(
-        f" | {name + ' (' + str(counts[name]) + ')':<23}" for name in groups)
-    sub = " " * 16 + "".join(" | " + " ".join(f"{m.split('@')[0]:>7}" for m in METRICS) for _ in groups)
+def averaged(scores: Scores, queries: list[Query], key: tuple[str, bool], keep: Callable[[Query], bool],
+             metric: str = f"nDCG@{K}") -> float:
+    """The mean of one metric over the queries ``keep`` accepts."""
+    return mean(row[metric] for row, q in zip(scores[key], queries) if keep(q))
+
+
+def table(scores: Scores, queries: list[Query], keep: Callable[[Query], bool], title: str,
+          groups: dict[str, Callable[[Query], bool]], metrics: tuple[str, ...] = tuple(METRICS)) -> str:
+    """One table: a row per retriever and filter, the metrics for each group of queries side by side."""
+    names = {name: f"{name} ({sum(1 for q in queries if keep(q) and test(q))})" for name, test in groups.items()}
+    widths = {name: max(8 * len(metrics) - 1, len(names[name])) for name in groups}
+    head = f"{'retriever':<9} {'filter':<6}" + "".join(f" | {names[name]:<{widths[name]}}" for name in groups)
+    short = " ".join(f"{m.split('@')[0]:>7}" for m in metrics)
+    sub = " " * 16 + "".join(f" | {short:>{widths[name]}}" for name in groups)
     lines = [title, head, sub, "-" * len(sub)]
-    for (retriever, use_filter), rows in scores.items():
-        cells = []
-        for test in groups.values():
-            chosen = [row for row, q in zip(rows, queries) if keep(q) and test(q)]
-            cells.append(" ".join(f"{mean(r[m] for r in chosen):>7.3f}" for m in METRICS))
-        lines.append(f"{retriever:<9} {'class' if use_filter else 'none':<6}" + "".join(f" | {c}" for c in cells))
+    for key in scores:
+        retriever, use_filter = key
+        cells = [" ".join(f"{averaged(scores, queries, key, lambda q, t=test: keep(q) and t(q), m):>7.3f}"
+                          for m in metrics) for test in groups.values()]
+        lines.append(f"{retriever:<9} {'class' if use_filter else 'none':<6}" +
+                     "".join(f" | {cell:>{widths[name]}}" for name, cell in zip(groups, cells)))
     return "\n".join(lines)
+
+
+def split_groups() -> dict[str, Callable[[Query], bool]]:
+    return {**{split: (lambda q, s=split: q.split == s) for split in SPLITS}, "all": lambda q: True}
+
+
+def language_groups() -> dict[str, Callable[[Query], bool]]:
+    return {f"{split} {lang}": (lambda q, s=split, la=lang: q.split == s and q.lang == la)
+            for split in SPLITS for lang in ("zh", "en")}
+
+
+def goal_lines(scores: Scores, queries: list[Query]) -> list[str]:
+    """The goals on the held-out split, PASS or FAIL, and held-out fusion against held-out dense."""
+    which = {"typed": lambda q: q.type is not None, "all": lambda q: True}
+    lines = []
+    for label, retriever, use_filter, chosen, floor in GOALS:
+        def keep(q: Query, test: Callable[[Query], bool] = which[chosen]) -> bool:
+            return q.split == "heldout" and test(q)
+        value = averaged(scores, queries, (retriever, use_filter), keep)
+        dense = averaged(scores, queries, ("dense", use_filter), keep)
+        lines.append(f"held-out {label}: fusion {value:.3f} (goal >= {floor:.2f}: "
+                     f"{'PASS' if value >= floor else 'FAIL'}); dense {dense:.3f} "
+                     f"(fusion >= dense: {'PASS' if value >= dense else 'FAIL'})")
+    return lines
+
+
+def split_listing(queries: list[Query]) -> str:
+    """Which query is in which split, one line a query: split, class filter, language, text."""
+    return "\n".join(f"{q.split:<8} {q.type or '-':<12} {q.lang} {q.q}{'  (absent)' if q.absent else ''}"
+                     for q in sorted(queries, key=lambda q: (SPLITS.index(q.split), q.type or "", q.q)))
 
 
 def main() -> None:
@@ -238,11 +299,16 @@ def main() -> None:
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                         help='search setting for this run, e.g. --set rrf_k=60 --set \'weights={"dense":1,"bm25":1}\'')
     parser.add_argument("--json", type=Path, default=None, help="also write per-query scores to this file")
+    parser.add_argument("--splits", action="store_true", help="print which query is in which split and stop")
     args = parser.parse_args()
+    all_queries = load_queries(args.queries)
+    if args.splits:
+        print(split_listing(all_queries))
+        return
     if not args.data.is_dir():
         sys.exit(f"real data not found: {args.data}")
     home_dir = args.home or Path(tempfile.gettempdir()) / f"vetgraph-search-eval-{Path(args.model).name}"
-    queries = load_queries(args.queries)
+    queries = [q for q in all_queries if not q.absent]
     prepare_home(home_dir, args.data)
     warn_unjudgeable(home_dir, queries)
     searchers = open_index(home_dir, args.model, parse_overrides(args.overrides), args.models)
@@ -252,15 +318,24 @@ def main() -> None:
     typed = sum(1 for q in queries if q.type)
     searched = searchers.fused.settings
     print(f"model {args.model}; fusion weights {searched.weights}, rrf_k {searched.rrf_k}; "
-          f"{len(queries)} queries ({typed} with a class filter); "
+          f"{len(queries)} judged queries ({typed} with a class filter; "
+          f"{len(all_queries) - len(queries)} absent topics left out); "
           f"{len(scores) * len(queries)} searches in {seconds:.1f} s; home {home_dir}\n")
-    print(table(scores, queries, lambda q: True, "All queries (filter 'class' applies only to queries that name one)"))
+    print(table(scores, queries, lambda q: True,
+                "All queries (filter 'class' applies only to queries that name one)", split_groups()))
     print()
-    print(table(scores, queries, lambda q: q.type is not None, "Queries with a class filter only"))
+    print(table(scores, queries, lambda q: q.type is not None, "Queries with a class filter only", split_groups()))
+    print()
+    print(table(scores, queries, lambda q: True, "nDCG@10 by split and language, all queries",
+                language_groups(), (f"nDCG@{K}",)))
+    print()
+    print("\n".join(goal_lines(scores, queries)))
     if args.json:
-        per_query = [{"q": q.q, "lang": q.lang, "type": q.type,
+        per_query = [{"q": q.q, "lang": q.lang, "type": q.type, "split": q.split,
                       **{f"{r}/{'class' if f else 'none'}": rows[i] for (r, f), rows in scores.items()}}
                      for i, q in enumerate(queries)]
+        per_query += [{"q": q.q, "lang": q.lang, "type": q.type, "split": q.split, "absent": True}
+                      for q in all_queries if q.absent]
         args.json.write_text(json.dumps(per_query, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 

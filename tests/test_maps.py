@@ -17,7 +17,8 @@ from kg.cli.main import cli
 from kg.core import iris
 from kg.errors import VetgraphError
 from kg.maps.certificate_map import certificate_map
-from kg.maps.gaps import find_document, gap_report
+from kg.maps.gaps import gap_report
+from kg.query.documents import find_document
 from kg.maps.major_map import major_map
 from kg.maps.model import ZERO_INCOMPLETE, ZERO_UNRESOLVED
 from kg.store.home import Home

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from kg.search.encoder import FakeEncoder, SentenceTransformerEncoder, load_encoder
+from kg.search.light_encoder import LightEncoder
 from kg.search.models import (
     E5_FOLDER,
     MANIFEST,
@@ -163,9 +164,9 @@ def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def e5(models_dir: Path) -> SentenceTransformerEncoder:
+def e5(models_dir: Path) -> LightEncoder:
     encoder = load_encoder("e5", models_dir)
-    assert isinstance(encoder, SentenceTransformerEncoder)
+    assert isinstance(encoder, LightEncoder)  # the query path loads no torch
     return encoder
 
 
@@ -179,14 +180,14 @@ def test_e5_is_rebuilt_once_with_a_manifest(models_dir: Path) -> None:
 
 
 @pytest.mark.slow
-def test_e5_vectors_are_384_dimensional_and_normalised(e5: SentenceTransformerEncoder) -> None:
+def test_e5_vectors_are_384_dimensional_and_normalised(e5: LightEncoder) -> None:
     vectors = e5.encode_passages([RELATED, UNRELATED, "护理"])
     assert (e5.name, e5.dim, vectors.shape, vectors.dtype) == (E5_FOLDER, 384, (3, 384), np.float32)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
 
 
 @pytest.mark.slow
-def test_e5_query_is_closer_to_the_related_passage(e5: SentenceTransformerEncoder) -> None:
+def test_e5_query_is_closer_to_the_related_passage(e5: LightEncoder) -> None:
     query = e5.encode_queries([QUERY])[0]
     related, unrelated = e5.encode_passages([RELATED, UNRELATED])
     assert query @ related > query @ unrelated
@@ -194,7 +195,7 @@ def test_e5_query_is_closer_to_the_related_passage(e5: SentenceTransformerEncode
 
 
 @pytest.mark.slow
-def test_e5_counts_what_it_encodes_and_its_tokens(e5: SentenceTransformerEncoder) -> None:
+def test_e5_counts_what_it_encodes_and_its_tokens(e5: LightEncoder) -> None:
     calls, texts = e5.calls, e5.texts_encoded
     e5.encode_passages(["数控技术", "护理", "会计"])
     assert (e5.calls - calls, e5.texts_encoded - texts) == (1, 3)

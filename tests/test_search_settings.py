@@ -14,7 +14,7 @@ def test_defaults() -> None:
     settings = SearchSettings()
     assert (settings.model, settings.tokenizer, settings.hnsw_threshold) == ("e5", "char", 50_000)
     assert settings.weights == {"dense": 1.0, "bm25": 0.5}
-    assert settings.rrf_k == 2
+    assert settings.rrf_k == 10
     assert settings.include_flagged_courses is False
 
 

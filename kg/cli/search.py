@@ -52,16 +52,40 @@ def _parse_batch_line(line: str, number: int) -> dict[str, Any]:
         item = json.loads(text)
     except json.JSONDecodeError as error:
         raise VetgraphError(f"batch line {number}: malformed JSON: {error.msg}") from error
-    unknown = sorted(set(item) - {"q", "type", "top", "level"})
+    unknown = sorted(set(item) - {"q", "type", "top", "level", "document"})
     if unknown or "q" not in item:
-        raise VetgraphError(f"batch line {number}: expected keys q, type, top, level; got {sorted(item)}")
+        raise VetgraphError(f"batch line {number}: expected keys q, type, top, level, document; got {sorted(item)}")
     return item
 
 
 def _hit_json(hit: Any) -> dict[str, Any]:
     data = asdict(hit)
+    data.pop("evidence", None)
     data["score"] = round(float(data["score"]), 6)
     return data
+
+
+def _hit_text(rank: int, hit: Any) -> str:
+    """A hit as text: rank, class, label, level, score, retrievers, a weak marker, snippet, neighbours, source."""
+    found = ", ".join(f"{name} #{r}" for name, r in sorted(hit.found_by.items()))
+    level = f" · {hit.level}" if hit.level else ""
+    weak = "  ~ weak match" if hit.match == "weak" else ""
+    lines = [f"{rank:>2}. [{hit.type}] {hit.label}{level}  ({hit.score:.4f}; {found}){weak}", f"    {hit.snippet}"]
+    near = "; ".join(f"{n['relation']}: {n['label']}" for n in hit.neighbours[:3])
+    if near:
+        lines.append(f"    {near}")
+    if hit.provenance.get("file"):
+        line = hit.provenance.get("line")
+        lines.append(f"    {_shown_path(str(hit.provenance['file']))}{f':{line}' if line else ''}")
+    return "\n".join(lines)
+
+
+def _shown_path(path: str) -> str:
+    """A source path relative to the working folder when it lies inside it."""
+    try:
+        return str(Path(path).relative_to(Path.cwd()))
+    except ValueError:
+        return path
 
 
 @click.command("search")
@@ -70,18 +94,24 @@ def _hit_json(hit: Any) -> dict[str, Any]:
 @click.option("--type", "types", multiple=True, help="Keep one class (Major, Course, Certificate, Occupation, "
               "Industry, Provision, LearningOutcome, Target, Competition); repeatable.")
 @click.option("--level", default=None, help="Keep one education level: 中职, 高职专科 or 职教本科.")
+@click.option("--document", default=None, help="Keep the provisions and targets of one policy document: its IRI "
+              "or the path of its ingested file.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of results.")
 @click.option("--batch", type=click.Path(path_type=Path), default=None,
               help="A file of queries (a line each, or JSON like {\"q\": ..., \"type\": ..., \"top\": ...}).")
 @click.pass_context
 def search_command(ctx: click.Context, query: str | None, top: int, types: tuple[str, ...], level: str | None,
-                   as_json: bool, batch: Path | None) -> None:
-    """Search the graph in Chinese or English: BM25 and embeddings, fused.
+                   document: str | None, as_json: bool, batch: Path | None) -> None:
+    """Search the graph in Chinese or English: exact codes and names first, then BM25 and embeddings, fused.
+
+    Each hit is marked strong or weak; text output says so when no hit is a strong match.
 
     \b
     Example:
       vetgraph search 新能源汽车维修 --type Major
+      vetgraph search 460702
       vetgraph search "elderly care" --type Certificate --json
+      vetgraph search 校企合作 --document corpus/policy/demo-school-enterprise-cooperation-measures.md
     """
     from kg.search.encoder import load_encoder
     from kg.search.index import SearchIndex
@@ -105,19 +135,17 @@ def search_command(ctx: click.Context, query: str | None, top: int, types: tuple
             item = _parse_batch_line(line, number)
             item_types = [item["type"]] if isinstance(item.get("type"), str) else item.get("type") or list(types)
             hits = index.search(item["q"], encoder, top=int(item.get("top", top)), types=item_types or None,
-                                level=item.get("level", level), store=store)
+                                level=item.get("level", level), store=store, document=item.get("document", document))
             click.echo(json.dumps([_hit_json(h) for h in hits], ensure_ascii=False))
         return
     started = time.perf_counter()
-    hits = index.search(query or "", encoder, top=top, types=list(types) or None, level=level, store=store)
+    hits = index.search(query or "", encoder, top=top, types=list(types) or None, level=level, store=store,
+                        document=document)
     if as_json:
         click.echo(json.dumps([_hit_json(h) for h in hits], ensure_ascii=False, indent=2))
         return
+    if hits and not any(hit.match == "strong" for hit in hits):
+        click.echo(f"no strong match for this type ({', '.join(types)})" if types else "no strong match for this query")
     for rank, hit in enumerate(hits, start=1):
-        found = ", ".join(f"{name} #{r}" for name, r in sorted(hit.found_by.items()))
-        click.echo(f"{rank:>2}. [{hit.type}] {hit.label}  ({hit.score:.4f}; {found})")
-        click.echo(f"    {hit.snippet}")
-        near = "; ".join(f"{n['relation']}: {n['label']}" for n in hit.neighbours[:3])
-        if near:
-            click.echo(f"    {near}")
+        click.echo(_hit_text(rank, hit))
     click.echo(f"{len(hits)} results in {(time.perf_counter() - started) * 1000:.0f} ms", err=True)

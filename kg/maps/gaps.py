@@ -14,11 +14,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import Path
 
 from kg.align.reviews import latest_decisions
-from kg.errors import VetgraphError
 from kg.maps.facts import Facts
+from kg.query.documents import find_document
 from kg.maps.model import (
     ZERO_INCOMPLETE, ZERO_NONE, ZERO_UNRESOLVED, Evidence, GapField, GapReport, Link, Node,
 )
@@ -73,23 +72,6 @@ class _MajorLink:
     score: float
     strength: str
     status: str
-
-
-def find_document(store: GraphStore, document: str) -> str:
-    """The IRI of the policy document ``document`` names: its IRI, or the path of its ingested file."""
-    if document.startswith(("http://", "https://")):
-        if store.ask(f"ASK {{ <{document}> a vet:PolicyDocument }}"):
-            return document
-        raise VetgraphError(f"no policy document <{document}> in the store")
-    wanted = str(Path(document).expanduser().resolve())
-    for path, record in store.sources().items():
-        if path == wanted or record.path == wanted:
-            if record.document:
-                return record.document
-            raise VetgraphError(f"{document}: ingested as {record.kind}, not as a policy document")
-    known = sorted(r.path for r in store.sources().values() if r.document)
-    raise VetgraphError(f"{document}: not ingested into this store; policy documents here: "
-                        + (", ".join(Path(p).name for p in known[:10]) or "none"))
 
 
 def gap_report(store: GraphStore, document: str) -> GapReport:

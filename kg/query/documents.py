@@ -8,8 +8,10 @@ their quantified targets and their mentions; ``filter_provisions`` narrows them 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from kg.core import terms
+from kg.errors import VetgraphError
 from kg.store.base import GraphStore
 
 STATUS_LABELS = {"StatusDraft": "草案", "StatusInForce": "现行有效", "StatusSuperseded": "已被修订"}
@@ -147,3 +149,20 @@ def filter_provisions(provisions: list[ProvisionView], needle: str) -> list[Prov
     """Provisions whose text contains ``needle`` (case-insensitive); all of them for an empty needle."""
     needle = needle.strip().lower()
     return [p for p in provisions if needle in p.text.lower()] if needle else provisions
+
+
+def find_document(store: GraphStore, document: str) -> str:
+    """The IRI of the policy document ``document`` names: its IRI, or the path of its ingested file."""
+    if document.startswith(("http://", "https://")):
+        if store.ask(f"ASK {{ <{document}> a vet:PolicyDocument }}"):
+            return document
+        raise VetgraphError(f"no policy document <{document}> in the store")
+    wanted = str(Path(document).expanduser().resolve())
+    for path, record in store.sources().items():
+        if path == wanted or record.path == wanted:
+            if record.document:
+                return record.document
+            raise VetgraphError(f"{document}: ingested as {record.kind}, not as a policy document")
+    known = sorted(r.path for r in store.sources().values() if r.document)
+    raise VetgraphError(f"{document}: not ingested into this store; policy documents here: "
+                        + (", ".join(Path(p).name for p in known[:10]) or "none"))

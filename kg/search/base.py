@@ -45,6 +45,16 @@ class Encoder(Protocol):
     def encode_passages(self, texts: list[str]) -> np.ndarray: ...
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """What decides whether a hit is a strong match (kg.search.strength); kept with the hit, not printed."""
+
+    exact: bool  # the query is the node's code or (normalised) label
+    cosine: float | None  # dense cosine of the node's best chunk; None when dense did not rank it
+    coverage: float  # share of the query's word pieces (its class word aside) found in the node's text
+    margin: float | None = None  # cosine above the query's background (its 50th dense node); None: unknown
+
+
 @dataclass
 class Hit:
     """One search result: the node, why it was found, and its nearest graph neighbours."""
@@ -57,3 +67,8 @@ class Hit:
     score: float
     found_by: dict[str, int] = field(default_factory=dict)  # retriever -> rank (1-based)
     neighbours: list[dict[str, str]] = field(default_factory=list)  # {"relation", "iri", "label", "type"}
+    level: str | None = None  # education level (中职 / 高职专科 / 职教本科) of a major, course or outcome
+    match: str = "weak"  # "strong" or "weak": whether the hit passes the calibrated signal (kg.search.strength)
+    #: where the node was read from: {"file", "line"} (a provision's first line, a catalogue's row); {} unknown
+    provenance: dict[str, object] = field(default_factory=dict)
+    evidence: Evidence | None = field(default=None, repr=False)  # why ``match`` is what it is (not in JSON)

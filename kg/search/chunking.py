@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from kg.search.base import Chunk, Encoder, NodeText
 from kg.search.settings import SearchError
-from kg.search.texts import label_prefix
+from kg.search.texts import PARAGRAPH, label_prefix
 
 TokenCounter = Callable[[str], int]
 
@@ -68,24 +68,41 @@ def plan_chunks(node: NodeText, limit: int,
                 count_tokens: TokenCounter = fallback_count_tokens) -> list[tuple[Chunk, int]]:
     """A node's chunks with the offset in node.text where each one's piece starts.
 
-    Every chunk carries the label (unless the text holds it) before its piece and the context after
-    it, so a piece from the middle of a long provision still names its document.
+    Every chunk carries the label (unless its paragraph starts with it) before its piece and the
+    context after it, so a piece from the middle of a long provision still names its document.
+    Paragraphs (split by a blank line) are chunked apart: a major's name and its long profile get
+    a vector each, and the best one counts.
     """
-    prefix = _fit(label_prefix(node.label, node.text), limit // 4, count_tokens)
+    paragraphs = _paragraphs(node.text)
+    prefixes = [_fit(label_prefix(node.label, text), limit // 4, count_tokens) for _, text in paragraphs]
     text_share = min(count_tokens(node.text), limit // 2)  # the text keeps at least half the limit
-    context = _fit(node.context, max(limit - count_tokens(prefix) - text_share - 2, 0), count_tokens)
-    budget = limit - count_tokens(prefix) - count_tokens(context) - 2
+    longest = max(count_tokens(prefix) for prefix in prefixes)
+    context = _fit(node.context, max(limit - longest - text_share - 2, 0), count_tokens)
+    budgets = [limit - count_tokens(prefix) - count_tokens(context) - 2 for prefix in prefixes]
     while True:  # a subword tokenizer may count the joins differently: shrink until every chunk fits
-        planned = [(Chunk(iri=node.iri, index=index, text=_join(prefix, piece.text, context)), piece.start)
-                   for index, piece in enumerate(split_text(node.text, max(budget, 1), count_tokens))]
-        if budget <= 1 or all(count_tokens(chunk.text) <= limit for chunk, _ in planned):
+        planned: list[tuple[Chunk, int]] = []
+        for (start, text), prefix, budget in zip(paragraphs, prefixes, budgets):
+            for piece in split_text(text, max(budget, 1), count_tokens):
+                chunk = Chunk(iri=node.iri, index=len(planned), text=_join(prefix, piece.text, context))
+                planned.append((chunk, start + piece.start))
+        if all(budget <= 1 for budget in budgets) or all(count_tokens(chunk.text) <= limit for chunk, _ in planned):
             return planned
-        budget -= max(1, budget // 10)
+        budgets = [budget - max(1, budget // 10) if budget > 1 else budget for budget in budgets]
 
 
 def chunk_node(node: NodeText, limit: int, count_tokens: TokenCounter = fallback_count_tokens) -> list[Chunk]:
     """A node's chunks, each at most ``limit`` tokens."""
     return [chunk for chunk, _ in plan_chunks(node, limit, count_tokens)]
+
+
+def _paragraphs(text: str) -> list[tuple[int, str]]:
+    """The paragraphs of a text (split by a blank line) with their offsets; the whole text when it has one."""
+    found, start = [], 0
+    for part in text.split(PARAGRAPH):
+        if part.strip():
+            found.append((start, part))
+        start += len(part) + len(PARAGRAPH)
+    return found or [(0, text)]
 
 
 def _join(*parts: str) -> str:

@@ -2,12 +2,18 @@
 
 FAISS does the work where it is installed; otherwise a numpy matrix product gives the same (exact)
 answers with the same API. The vectors themselves are kept (vectors.npy) so that removals, a switch
-to HNSW and the numpy fallback never need the encoder again.
+to HNSW and the numpy fallback never need the encoder again. A search can be limited to a subset (the
+chunks of the nodes a filter keeps): a small one is searched exactly, a large one by the index with a
+selector, so a filter never makes a search read deeper than its own answer. One query is searched on
+one thread (faiss's OpenMP and BLAS threads only add waiting for a single vector, much more on a busy
+machine), with numpy's own loops rather than BLAS for the exact scores.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +24,8 @@ from kg.search.settings import SearchError
 HNSW_M, HNSW_EF_SEARCH, HNSW_EF_CONSTRUCTION = 32, 128, 200
 META_FILE, VECTORS_FILE, IDS_FILE, FAISS_FILE = "dense.json", "vectors.npy", "ids.npy", "faiss.index"
 BACKENDS = ("auto", "faiss", "numpy")
+#: A subset of at most this many vectors of an HNSW index is searched exactly, from its own copy.
+EXACT_SUBSET = 20_000
 
 
 def faiss_available() -> bool:
@@ -53,6 +61,7 @@ class DenseIndex:
         self._vectors = np.empty((0, dim), np.float32)
         self._index: Any = None  # the faiss index, built lazily from the vectors
         self._built_kind = ""
+        self.changes = 0  # counts every add and remove: a subset made before one is stale
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -75,6 +84,7 @@ class DenseIndex:
             raise SearchError("dense index ids must be new and distinct")
         vectors = _normalised(vectors)
         before = self.kind
+        self.changes += 1
         self._ids = np.concatenate([self._ids, ids])
         self._vectors = np.concatenate([self._vectors, vectors])
         if self._index is not None and self.kind == before:
@@ -90,6 +100,7 @@ class DenseIndex:
         if not removed:
             return 0
         before = self.kind
+        self.changes += 1
         self._ids, self._vectors = self._ids[keep], self._vectors[keep]
         if self._index is not None and before == "flat" == self.kind:
             self._index.remove_ids(ids)
@@ -97,20 +108,44 @@ class DenseIndex:
             self._index = None
         return removed
 
-    def search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
-        """The ``k`` nearest ids to one query vector, with their inner products, best first."""
+    def search(self, query: np.ndarray, k: int, *, among: DenseSubset | None = None) -> list[tuple[int, float]]:
+        """The ``k`` nearest ids to one query vector, with their inner products, best first; ``among`` limits
+        the search to a subset made by ``subset``."""
         query = _normalised(np.asarray(query, np.float32).reshape(1, -1))
         if query.shape[1] != self.dim:
             raise SearchError(f"the query vector has dimension {query.shape[1]}, the index {self.dim}")
+        if among is not None:
+            return self._search_among(query, k, among)
         k = min(k, len(self))
         if k <= 0:
             return []
         if self.backend == "numpy":
-            scores = self._vectors @ query[0]
-            top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
-            top = top[np.lexsort((self._ids[top], -scores[top]))]
-            return [(int(self._ids[i]), float(scores[i])) for i in top]
-        distances, found = self._faiss_index().search(query, k)
+            return _nearest(_inner(self._vectors, query[0]), self._ids, k)
+        with _one_thread():
+            distances, found = self._faiss_index().search(query, k)
+        return [(int(i), float(d)) for i, d in zip(found[0], distances[0]) if i >= 0]
+
+    def subset(self, positions: np.ndarray) -> DenseSubset:
+        """The vectors at some positions (the order of ``ids()``), to search among; stale after a change."""
+        return DenseSubset(self, np.unique(np.asarray(positions, np.int64)))
+
+    def _search_among(self, query: np.ndarray, k: int, among: DenseSubset) -> list[tuple[int, float]]:
+        if among.index is not self or among.changes != self.changes:
+            raise SearchError("the dense subset was made before the index changed: make it again")
+        k = min(k, len(among))
+        if k <= 0:
+            return []
+        if self.backend == "numpy" or (self.kind == "hnsw" and len(among) <= EXACT_SUBSET):
+            return _nearest(_inner(among.vectors(), query[0]), among.ids, k)
+        faiss = _faiss()
+        if self.kind == "hnsw":
+            params = faiss.SearchParametersHNSW()
+            params.efSearch = max(HNSW_EF_SEARCH, k)
+        else:
+            params = faiss.SearchParameters()
+        params.sel = among.selector()
+        with _one_thread():
+            distances, found = self._faiss_index().search(query, k, params=params)
         return [(int(i), float(d)) for i, d in zip(found[0], distances[0]) if i >= 0]
 
     def save(self, folder: Path) -> None:
@@ -167,6 +202,63 @@ class DenseIndex:
                 index.add_with_ids(self._vectors, self._ids)
             self._index, self._built_kind = index, self.kind
         return self._index
+
+
+class DenseSubset:
+    """Some vectors of a dense index, by position, with what searching among them needs, made once."""
+
+    def __init__(self, index: DenseIndex, positions: np.ndarray) -> None:
+        self.index, self.changes = index, index.changes
+        self.positions = positions
+        self.ids = index._ids[positions]
+        self._vectors: np.ndarray | None = None
+        self._selector: Any = None
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def vectors(self) -> np.ndarray:
+        """The subset's vectors (a copy kept for a small subset, gathered each time for a large one)."""
+        if self._vectors is not None:
+            return self._vectors
+        vectors = self.index._vectors[self.positions]
+        if len(self.positions) <= EXACT_SUBSET:
+            self._vectors = vectors
+        return vectors
+
+    def selector(self) -> Any:
+        """A faiss selector of the subset's ids (a bitmap), for searching the index itself."""
+        if self._selector is None:
+            faiss = _faiss()
+            members = np.zeros(int(self.index._ids.max()) + 1 if len(self.index) else 0, bool)
+            members[self.ids] = True
+            bitmap = np.packbits(members, bitorder="little")
+            self._selector = (faiss.IDSelectorBitmap(len(members), faiss.swig_ptr(bitmap)), bitmap)
+        return self._selector[0]  # the bitmap stays referenced beside it: faiss only points at it
+
+
+@contextmanager
+def _one_thread() -> Iterator[None]:
+    """faiss on one OpenMP thread for the duration (a single query gains nothing from more)."""
+    faiss = _faiss()
+    before = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(before)
+
+
+def _inner(vectors: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """Each row's inner product with the query, in numpy's own loop (BLAS would start its threads)."""
+    return np.einsum("ij,j->i", vectors, query)
+
+
+def _nearest(scores: np.ndarray, ids: np.ndarray, k: int) -> list[tuple[int, float]]:
+    """The ``k`` best of some scored ids, best first, ties to the lower id."""
+    top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+    top = top[np.lexsort((ids[top], -scores[top]))]
+    return [(int(ids[i]), float(scores[i])) for i in top]
 
 
 def _normalised(vectors: np.ndarray) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Encoders: a local sentence-transformers model loaded offline, and a deterministic fake for tests."""
+"""Encoders: a local sentence-transformers model loaded offline (e5 on the light encoder), and a fake for tests."""
 
 from __future__ import annotations
 
@@ -122,10 +122,22 @@ class FakeEncoder:
 
 def load_encoder(spec: str, models_dir: Path, *, batch_size: int = 32, threads: int | None = None,
                  progress: Progress | None = None) -> Encoder:
-    """The encoder for a spec: fake, e5 (default), static, a local folder or a cached model name."""
+    """The encoder for a spec: fake, e5 (default), static, a local folder or a cached model name.
+
+    e5 (and any mean-pooled XLM-RoBERTa folder) and the static model run on the light encoders, numpy
+    and tokenizers only, so that a search starts without importing torch; others load with sentence-transformers.
+    """
     if spec.strip() == FAKE_SPEC:
         return FakeEncoder()
     path = resolve_model(spec, models_dir)
+    from kg.search.light_encoder import light_model_problem, open_light_encoder
+
+    problem = light_model_problem(path)
+    if problem is None:
+        return open_light_encoder(path, name=_model_name(path), batch_size=batch_size, threads=threads,
+                                  progress=progress)
+    print(f"note: loading {_model_name(path)} with sentence-transformers ({problem}); it starts slower",
+          file=sys.stderr)
     return SentenceTransformerEncoder(path, batch_size=batch_size, threads=threads, progress=progress)
 
 

@@ -1,9 +1,11 @@
-"""Reciprocal-rank fusion of the retrievers' rankings, one hit per node, filters before the cut."""
+"""Reciprocal-rank fusion of the retrievers' rankings, one hit per node, filters (as row masks) before the cut."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from kg.core.levels import EDUCATION_LEVEL_NAMES
 from kg.search.base import SEARCHABLE
@@ -47,16 +49,73 @@ def reciprocal_rank_fusion(rankings: Mapping[str, list[str]], weights: Mapping[s
 def node_filter(types: Iterable[str] | None, level: str | None,
                 classes: Mapping[str, str], levels: Mapping[str, str | None]) -> Callable[[str], bool] | None:
     """A predicate keeping nodes of the given classes and education level; None when nothing is filtered."""
-    wanted = _checked_types(types)
-    if level is not None and level not in EDUCATION_LEVEL_NAMES:
-        raise SearchError(f"unknown education level {level!r}; known: {', '.join(EDUCATION_LEVEL_NAMES)}")
-    if wanted is None and level is None:
+    key = filter_key(types, level)
+    if key is None:
         return None
+    wanted, level = key
 
     def keep(iri: str) -> bool:
         return (wanted is None or classes.get(iri) in wanted) and (level is None or levels.get(iri) == level)
 
     return keep
+
+
+def filter_key(types: Iterable[str] | None, level: str | None) -> tuple[frozenset[str] | None, str | None] | None:
+    """The checked (classes, level) of a filter; None when nothing is filtered. Unknown names are refused."""
+    wanted = _checked_types(types)
+    if level is not None and level not in EDUCATION_LEVEL_NAMES:
+        raise SearchError(f"unknown education level {level!r}; known: {', '.join(EDUCATION_LEVEL_NAMES)}")
+    if wanted is None and level is None:
+        return None
+    return (None if wanted is None else frozenset(wanted)), level
+
+
+class RowLabels:
+    """The class and level of each row of one retriever, as codes, with the mask of each filter built once."""
+
+    def __init__(self, labels: Iterable[tuple[str | None, str | None]]) -> None:
+        self._class_codes: dict[str | None, int] = {}
+        self._level_codes: dict[str | None, int] = {}
+        pairs = [(self._class_codes.setdefault(c, len(self._class_codes)),
+                  self._level_codes.setdefault(lv, len(self._level_codes))) for c, lv in labels]
+        codes = np.array(pairs, np.int32).reshape(-1, 2)
+        self._classes, self._levels = codes[:, 0], codes[:, 1]
+        self._masks: dict[tuple[frozenset[str] | None, str | None], np.ndarray] = {}
+
+    def __len__(self) -> int:
+        return len(self._classes)
+
+    def mask(self, key: tuple[frozenset[str] | None, str | None]) -> np.ndarray:
+        """The rows of the classes and level in ``key`` (a filter_key), as booleans; computed once per key."""
+        if key not in self._masks:
+            wanted, level = key
+            keep = np.ones(len(self._classes), bool)
+            if wanted is not None:
+                keep &= np.isin(self._classes, [self._class_codes[c] for c in wanted if c in self._class_codes])
+            if level is not None:
+                keep &= self._levels == self._level_codes.get(level, -1)
+            keep.setflags(write=False)
+            self._masks[key] = keep
+        return self._masks[key]
+
+
+class NodeFilter:
+    """A search's class and level filter: a predicate on IRIs, and for the retrievers of the index it was made
+    for, a boolean mask over their rows (``mask_for``) so that they filter in numpy, not node by node."""
+
+    def __init__(self, key: tuple[frozenset[str] | None, str | None], keep: Callable[[str], bool],
+                 labels: Callable[[object], RowLabels | None]) -> None:
+        self.key = key
+        self._keep = keep
+        self._labels = labels  # retriever -> the labels of its rows, None for one it does not know
+
+    def __call__(self, iri: str) -> bool:
+        return self._keep(iri)
+
+    def mask_for(self, retriever: object) -> np.ndarray | None:
+        """The rows of ``retriever`` this filter keeps (read-only booleans), None when it has no labels for it."""
+        labels = self._labels(retriever)
+        return None if labels is None else labels.mask(self.key)
 
 
 def _checked_types(types: Iterable[str] | None) -> set[str] | None:

@@ -15,19 +15,24 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from kg.core.levels import level_rank
 from kg.errors import SettingsError
-from kg.search.base import Chunk, Encoder, Hit, NodeText
+from kg.search.base import Chunk, Encoder, Evidence, Hit, NodeText
 from kg.search.chunking import TokenCounter, plan_chunks, token_budget
-from kg.search.dense import DenseIndex
-from kg.search.fusion import best_per_node, node_filter, reciprocal_rank_fusion
+from kg.search.dense import DenseIndex, DenseSubset
+from kg.search.exact import ExactIndex
+from kg.search.fusion import Fused, NodeFilter, RowLabels, best_per_node, filter_key, reciprocal_rank_fusion
+from kg.search.intent import boost_classes, class_intent, without_class_word
 from kg.search.lexical import BM25
-from kg.search.results import neighbours, snippet
+from kg.search.results import document_members, neighbours, provenance, snippet
 from kg.search.settings import SearchError, SearchSettings
+from kg.search.strength import LEXICAL_THRESHOLDS, MARGIN_RANK, coverage, query_pieces, strength, thresholds_for
 from kg.search.texts import LEXICAL_FORMAT, lexical_text, node_texts
 from kg.store.base import GraphStore
 
@@ -36,6 +41,9 @@ CURRENT, MANIFEST_FILE, NODES_FILE = "CURRENT", "manifest.json", "nodes.json"
 EMBED_BATCH = 256
 DEPTH_FACTOR = 20  # each retriever ranks this many times ``top`` before fusion
 KEEP_VERSIONS = 2
+#: Among nodes sharing an exact label: catalogue entries first, then the many courses and clauses of that name.
+EXACT_CLASS_ORDER = {name: i for i, name in enumerate(("Major", "Certificate", "Occupation", "Industry", "Competition",
+                                                         "Course", "Provision", "Target", "LearningOutcome"))}
 #: progress(chunks embedded so far, chunks to embed)
 Progress = Callable[[int, int], None]
 
@@ -107,14 +115,22 @@ class _State:
     next_id: int = 0
     version: str = ""
     lexical_format: str = LEXICAL_FORMAT  # how the BM25 documents were built (see texts.lexical_text)
+    _lookups: _Lookups | None = field(default=None, init=False, repr=False, compare=False)
 
     def node_of_chunk(self) -> dict[int, str]:
         return {chunk: iri for iri, node in self.nodes.items() for chunk in node.chunks}
 
-    def filter(self, types: list[str] | None, level: str | None) -> Callable[[str], bool] | None:
-        """The predicate keeping nodes of ``types`` and ``level`` (None: keep all)."""
-        return node_filter(types, level, {i: n.cls for i, n in self.nodes.items()},
-                           {i: n.level for i, n in self.nodes.items()})
+    def filter(self, types: list[str] | None, level: str | None) -> NodeFilter | None:
+        """The nodes of ``types`` and ``level`` (None: keep all): a predicate, and masks over both retrievers'
+        rows made once per state and filter, not per search (see _Lookups)."""
+        key = filter_key(types, level)
+        return None if key is None else self.lookups().filter(key)
+
+    def lookups(self) -> _Lookups:
+        """What searches of this state share; made again after the state changed."""
+        if self._lookups is None or self._lookups.key != _Lookups.key_of(self):
+            self._lookups = _Lookups(self)
+        return self._lookups
 
     def check_encoder(self, encoder: Encoder) -> None:
         """Refuse an encoder other than the one the index was built with: their vectors do not compare."""
@@ -122,6 +138,72 @@ class _State:
             raise SearchError(f"the index was built with {self.model} ({self.dim}d) but the query encoder is "
                               f"{encoder.name} ({encoder.dim}d): search with {self.model}, or rebuild the "
                               f"index with `vetgraph index`")
+
+
+class _Lookups:
+    """What every search of one state would otherwise rebuild: the node of each chunk, the class and level of
+    each BM25 row and dense position, the filters made from them and the dense subsets they keep."""
+
+    MAX_FILTERS = 32  # distinct (classes, level) filters kept; more are made again as asked
+
+    def __init__(self, state: _State) -> None:
+        self.key = self.key_of(state)
+        self._state = state
+        self._filters: dict[tuple[frozenset[str] | None, str | None], NodeFilter] = {}
+        self._subsets: dict[tuple[frozenset[str] | None, str | None], DenseSubset] = {}
+
+    @staticmethod
+    def key_of(state: _State) -> tuple[object, ...]:
+        """What changes when the state does: the retrievers (compared by identity) and their change counts."""
+        return state.bm25, state.bm25.changes, state.dense, state.dense.changes, len(state.nodes)
+
+    @cached_property
+    def node_of(self) -> dict[int, str]:
+        return self._state.node_of_chunk()
+
+    @cached_property
+    def bm25_labels(self) -> RowLabels:
+        nodes = self._state.nodes
+        return RowLabels(_label(nodes.get(iri) if iri is not None else None) for iri in self._state.bm25.row_ids())
+
+    @cached_property
+    def dense_labels(self) -> RowLabels:
+        nodes, node_of = self._state.nodes, self.node_of
+        return RowLabels(_label(nodes.get(node_of.get(chunk, ""))) for chunk in self._state.dense.ids().tolist())
+
+    def filter(self, key: tuple[frozenset[str] | None, str | None]) -> NodeFilter:
+        """The filter of a filter_key, made once."""
+        if key not in self._filters:
+            if len(self._filters) >= self.MAX_FILTERS:
+                self._filters.clear()
+                self._subsets.clear()
+            wanted, level = key
+            nodes = self._state.nodes
+
+            def keep(iri: str) -> bool:
+                node = nodes.get(iri)
+                return node is not None and (wanted is None or node.cls in wanted) and (level is None or
+                                                                                        node.level == level)
+
+            self._filters[key] = NodeFilter(key, keep, self._labels_of)
+        return self._filters[key]
+
+    def subset(self, key: tuple[frozenset[str] | None, str | None]) -> DenseSubset:
+        """The dense chunks of the nodes a filter keeps, made once."""
+        if key not in self._subsets:
+            self._subsets[key] = self._state.dense.subset(np.flatnonzero(self.dense_labels.mask(key)))
+        return self._subsets[key]
+
+    def _labels_of(self, retriever: object) -> RowLabels | None:
+        if retriever is self._state.bm25:
+            return self.bm25_labels
+        if retriever is self._state.dense:
+            return self.dense_labels
+        return None
+
+
+def _label(node: _Node | None) -> tuple[str | None, str | None]:
+    return (None, None) if node is None else (node.cls, node.level)
 
 
 class SearchIndex:
@@ -249,12 +331,15 @@ class SearchIndex:
 
     # -- searching -----------------------------------------------------------------------------
     def search(self, query: str, encoder: Encoder | None, *, top: int = 10, types: list[str] | None = None,
-               level: str | None = None, store: GraphStore | None = None) -> list[Hit]:
-        """The ``top`` nodes for a query, one hit per node, fused from dense and BM25 rankings after filtering.
+               level: str | None = None, store: GraphStore | None = None, document: str | None = None) -> list[Hit]:
+        """The ``top`` nodes for a query, one hit per node: exact code and label matches first, then the fusion
+        of dense and BM25 rankings after filtering, each hit marked strong or weak (kg.search.strength).
 
-        ``types`` keeps some classes (vet: local names), ``level`` one education level (中职, 高职专科,
-        职教本科; nodes without a level drop out); ``store`` fills each hit's neighbours; ``encoder`` None
-        searches with BM25 alone.
+        ``types`` keeps some classes (vet: local names); without it, a class the query names (专业, 证书…)
+        is moved up (kg.search.intent). ``level`` keeps one education level (中职, 高职专科, 职教本科; nodes
+        without a level drop out); ``document`` (an IRI or an ingested file's path, needs ``store``) keeps the
+        provisions and targets of one policy document; ``store`` fills each hit's neighbours and provenance;
+        ``encoder`` None searches with BM25 alone.
         """
         if not query.strip():
             raise SearchError("the query is empty")
@@ -262,10 +347,12 @@ class SearchIndex:
             raise SearchError(f"top must be at least 1, got {top}")
         state = self._load()
         settings = self._requested or state.settings
-        keep = state.filter(types, level)
+        keep = _both(state.filter(types, level), self._within_document(store, document))
         depth = max(top * DEPTH_FACTOR, 50)
         rankings: dict[str, list[str]] = {}
         best_chunk: dict[str, int] = {}
+        cosines: dict[str, float] | None = None
+        background: float | None = None  # the cosine of the MARGIN_RANK-th dense node
         if settings.weights["bm25"] > 0:
             rankings["bm25"] = [iri for iri, _ in state.bm25.search(query, top=depth, allowed=keep)]
         if encoder is not None and settings.weights["dense"] > 0 and len(state.dense):
@@ -274,12 +361,34 @@ class SearchIndex:
             folded = self._dense_ranking(state, vector, depth, keep)
             rankings["dense"] = [iri for iri, _, _ in folded]
             best_chunk = {iri: chunk for iri, _, chunk in folded}
-        fused = reciprocal_rank_fusion(rankings, settings.weights, k=settings.rrf_k)[:top]
-        hits = [self._hit(state, f.iri, f.score, f.found_by, query, best_chunk.get(f.iri)) for f in fused]
+            cosines = {iri: score for iri, score, _ in folded}
+            background = folded[MARGIN_RANK - 1][1] if len(folded) >= MARGIN_RANK else None
+        fused = reciprocal_rank_fusion(rankings, settings.weights, k=settings.rrf_k)
+        intent = class_intent(query) if types is None and document is None else []
+        fused = boost_classes(fused, {iri: state.nodes[iri].cls for iri in (f.iri for f in fused)}, intent)
+        exact = self._exact_matches(state, query, keep, types or intent, [f.iri for f in fused])
+        by_iri = {f.iri: f for f in fused}
+        ordered = [by_iri.get(iri) or Fused(iri, 0.0) for iri in exact]
+        ordered += [f for f in fused if f.iri not in set(exact)]
+        thresholds = thresholds_for(state.model) if cosines is not None else LEXICAL_THRESHOLDS
+        pieces = query_pieces(query)
+        hits = []
+        for rank, f in enumerate(ordered[:top], start=1):
+            found_by = f.found_by or {"exact": rank}  # a node only the exact match found
+            hit = self._hit(state, f.iri, f.score, found_by, query, best_chunk.get(f.iri))
+            node = state.nodes[f.iri]
+            cosine = None if cosines is None else cosines.get(f.iri)
+            evidence = Evidence(exact=f.iri in exact, cosine=cosine,
+                                coverage=coverage(pieces, node.label, node.text, node.context),
+                                margin=None if cosine is None or background is None else cosine - background)
+            hit.match, hit.evidence = strength(evidence, thresholds), evidence
+            hits.append(hit)
         if store is not None and hits:
-            around = neighbours(store, [hit.iri for hit in hits])
+            iris = [hit.iri for hit in hits]
+            around, sources = neighbours(store, iris), provenance(store, iris)
             for hit in hits:
                 hit.neighbours = around.get(hit.iri, [])
+                hit.provenance = sources.get(hit.iri, {})
         return hits
 
     def nearest(self, queries: list[str], encoder: Encoder, *, types: list[str] | None = None,
@@ -302,16 +411,20 @@ class SearchIndex:
 
     def _dense_ranking(self, state: _State, vector: np.ndarray, depth: int,
                        keep: Callable[[str], bool] | None) -> list[tuple[str, float, int]]:
-        """Nodes by their best chunk; deeper and deeper until ``depth`` nodes pass the filter or none are left."""
-        node_of = state.node_of_chunk()
-        k = min(len(state.dense), depth * 2)
+        """Nodes by their best chunk: among the chunks a NodeFilter keeps (a dense subset, made once), or
+        deeper and deeper until ``depth`` nodes pass a bare predicate or none are left."""
+        lookups = state.lookups()
+        among = lookups.subset(keep.key) if isinstance(keep, NodeFilter) else None
+        size = len(state.dense) if among is None else len(among)
+        k = min(size, depth * 2)
         while True:
-            folded = best_per_node(state.dense.search(vector, k), node_of)
-            if keep is not None:
+            hits = state.dense.search(vector, k, among=among)
+            folded = best_per_node(hits, lookups.node_of)
+            if keep is not None and among is None:
                 folded = [hit for hit in folded if keep(hit[0])]
-            if len(folded) >= depth or k >= len(state.dense):
+            if len(folded) >= depth or k >= size or len(hits) < k:  # fewer than asked: nothing more to reach
                 return folded[:depth]
-            k = min(len(state.dense), k * 4)
+            k = min(size, k * 4)
 
     @staticmethod
     def _hit(state: _State, iri: str, score: float, found_by: dict[str, int], query: str,
@@ -319,7 +432,49 @@ class SearchIndex:
         node = state.nodes[iri]
         start = node.starts[node.chunks.index(chunk)] if chunk is not None and chunk in node.chunks else 0
         return Hit(iri=iri, type=node.cls, label=node.label, text=node.text,
-                   snippet=snippet(node.text, query, start=start), score=score, found_by=dict(found_by))
+                   snippet=snippet(node.text, query, start=start), score=score, found_by=dict(found_by),
+                   level=node.level)
+
+    def _exact_matches(self, state: _State, query: str, keep: Callable[[str], bool] | None, classes: list[str],
+                       fused: list[str]) -> list[str]:
+        """Nodes the query names exactly, in order: by code, by label, by label once its class word is
+        dropped ("会计专业": majors named 会计); same-label nodes by class (the named classes, then catalogue
+        entries before courses and clauses), then level, then fused rank."""
+        exact = self._exact_index(state)
+        found = exact.by_code(query) + exact.by_label(query)
+        bare = without_class_word(query)
+        if bare != query:
+            found += [iri for iri in exact.by_label(bare) if state.nodes[iri].cls in classes]
+        found = [iri for iri in dict.fromkeys(found) if keep is None or keep(iri)]
+        if len(found) < 2:
+            return found
+        position = {iri: rank for rank, iri in enumerate(fused)}
+        codes = set(exact.by_code(query))
+
+        def key(iri: str) -> tuple[object, ...]:
+            node = state.nodes[iri]
+            return (iri not in codes, node.cls not in classes, EXACT_CLASS_ORDER.get(node.cls, len(EXACT_CLASS_ORDER)),
+                    level_rank(node.level or ""), position.get(iri, len(position)), iri)
+
+        return sorted(found, key=key)
+
+    def _exact_index(self, state: _State) -> ExactIndex:
+        """Codes and labels of the loaded version's nodes, built once per version (a dict lookup a query)."""
+        cached: tuple[_State, str, int, ExactIndex] | None = getattr(self, "_exact_cache", None)
+        if cached is None or cached[0] is not state or cached[1:3] != (state.version, len(state.nodes)):
+            cached = (state, state.version, len(state.nodes), ExactIndex.build(state.nodes))
+            self._exact_cache = cached
+        return cached[3]
+
+    @staticmethod
+    def _within_document(store: GraphStore | None, document: str | None) -> Callable[[str], bool] | None:
+        """The predicate keeping the provisions and targets of one policy document; None without one."""
+        if document is None:
+            return None
+        if store is None:
+            raise SearchError("searching within a document needs the store")
+        members = document_members(store, document)
+        return members.__contains__
 
     # -- on disk -------------------------------------------------------------------------------
     def _current(self) -> Path | None:
@@ -408,6 +563,13 @@ def _embed(stale: list[NodeText], encoder: Encoder, limit: int, count_tokens: To
         if progress is not None:
             progress(start + len(batch), len(texts))
     return (np.concatenate(parts) if parts else np.empty((0, encoder.dim), np.float32)), plans
+
+
+def _both(first: Callable[[str], bool] | None, second: Callable[[str], bool] | None) -> Callable[[str], bool] | None:
+    """A predicate keeping what both keep (None keeps all)."""
+    if first is None or second is None:
+        return first or second
+    return lambda iri: first(iri) and second(iri)
 
 
 def _as_node_text(iri: str, node: _Node) -> NodeText:

@@ -1,4 +1,9 @@
-"""BM25 for Chinese: CJK character unigrams + bigrams (or jieba words), incremental by node, saved as npz + json."""
+"""BM25 for Chinese: CJK character unigrams + bigrams (or jieba words), incremental by node, saved as npz + json.
+
+The index is kept as term-major postings (kg.search.postings), which are also what is saved, so loading
+sorts nothing; the per-node term counts that adding and removing nodes need are derived back from them
+only when a loaded index is changed.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from kg.search.fusion import NodeFilter
+from kg.search.postings import Postings
 from kg.search.settings import TOKENIZERS, SearchError
 
 Tokenizer = Callable[[str], list[str]]
@@ -20,6 +27,7 @@ _RUNS = re.compile(f"[{_CJK}]+|[^\\W_{_CJK}]+")
 _IS_CJK = re.compile(f"[{_CJK}]")
 _WORDY = re.compile(r"\w")
 META_FILE, ARRAYS_FILE = "bm25.json", "bm25.npz"
+LAYOUT = "postings"  # bm25.json's "layout": term-major postings saved as they are searched
 
 
 def tokenize_char(text: str) -> list[str]:
@@ -70,9 +78,11 @@ class BM25:
         self._vocab: dict[str, int] = {}
         self._iris: list[str | None] = []  # row -> IRI (None once removed)
         self._rows: dict[str, int] = {}  # IRI -> row
-        self._terms: list[np.ndarray] = []  # row -> term ids (int32)
-        self._counts: list[np.ndarray] = []  # row -> term frequencies (int32)
-        self._compiled: _Postings | None = None
+        # row -> term ids and term frequencies (int32); None while only the loaded postings are held
+        self._terms: list[np.ndarray] | None = []
+        self._counts: list[np.ndarray] | None = []
+        self._compiled: Postings | None = None
+        self.changes = 0  # counts every add and remove: what is cached per row (filter masks) is stale after one
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -84,115 +94,117 @@ class BM25:
         """The indexed IRIs, in the order they were added."""
         return [iri for iri in self._iris if iri is not None]
 
+    def row_ids(self) -> list[str | None]:
+        """The IRI of each row (None where one was removed): the order of the masks a NodeFilter gives."""
+        return list(self._iris)
+
     def add(self, iri: str, text: str) -> None:
         """Index (or re-index) one node's text."""
         self.add_many([(iri, text)])
 
     def add_many(self, documents: Iterable[tuple[str, str]]) -> None:
         """Index (or re-index) many nodes' texts."""
+        terms_of, counts_of = self._per_row()
         for iri, text in documents:
             self.remove(iri)
             counts = Counter(self._tokenize(text))
             terms = np.fromiter((self._vocab.setdefault(t, len(self._vocab)) for t in counts), np.int32, len(counts))
             self._rows[iri] = len(self._iris)
             self._iris.append(iri)
-            self._terms.append(terms)
-            self._counts.append(np.fromiter(counts.values(), np.int32, len(counts)))
+            terms_of.append(terms)
+            counts_of.append(np.fromiter(counts.values(), np.int32, len(counts)))
         self._compiled = None
+        self.changes += 1
 
     def remove(self, iri: str) -> bool:
         """Forget one node; False when it was not indexed."""
         row = self._rows.pop(iri, None)
         if row is None:
             return False
+        terms_of, counts_of = self._per_row()
         self._iris[row] = None
-        self._terms[row] = self._counts[row] = np.empty(0, np.int32)
+        terms_of[row] = counts_of[row] = np.empty(0, np.int32)
         self._compiled = None
+        self.changes += 1
         return True
 
     def search(self, query: str, top: int | None = 10, *,
                allowed: Callable[[str], bool] | None = None) -> list[tuple[str, float]]:
-        """(IRI, score) pairs, best first, for documents sharing a token with the query; ``allowed`` filters."""
+        """(IRI, score) pairs, best first (ties in the order added), for documents sharing a token with the
+        query; ``allowed`` filters before the cut (a NodeFilter as a mask over the rows, in numpy)."""
         postings = self._postings()
-        scores = postings.score([self._vocab[t] for t in dict.fromkeys(self._tokenize(query)) if t in self._vocab],
-                                self.k1, self.b)
-        rows = np.flatnonzero(scores > 0)
-        order = rows[np.lexsort((rows, -scores[rows]))]
-        found = [(iri, float(scores[r])) for r in order if (iri := self._iris[r]) is not None
-                 and (allowed is None or allowed(iri))]
-        return found if top is None else found[:top]
+        terms = [self._vocab[t] for t in dict.fromkeys(self._tokenize(query)) if t in self._vocab]
+        mask = allowed.mask_for(self) if isinstance(allowed, NodeFilter) else None
+        if mask is not None and len(mask) != len(self._iris):
+            mask = None  # built for another state of this index: fall back on the predicate
+        if allowed is None or mask is not None:
+            return self._pairs(*postings.top(terms, top, mask))
+        # a bare predicate: ever more of the best until enough pass it
+        k = None if top is None else max(4 * top, 64)
+        while True:
+            rows, scores = postings.top(terms, k)
+            found = [(iri, score) for iri, score in self._pairs(rows, scores) if allowed(iri)]
+            if top is None or k is None or len(found) >= top or len(rows) < k:
+                return found if top is None else found[:top]
+            k *= 4
 
     def save(self, folder: Path) -> None:
-        """Write bm25.json (settings, IRIs, vocabulary) and bm25.npz (the per-document term counts)."""
+        """Write bm25.json (settings, IRIs, vocabulary) and bm25.npz (the postings as searched, removed rows
+        dropped; uncompressed, so that a cold search reads them without inflating or sorting anything)."""
         folder.mkdir(parents=True, exist_ok=True)
-        live = [row for row, iri in enumerate(self._iris) if iri is not None]
-        used = sorted({int(t) for row in live for t in self._terms[row]})
-        remap = np.full(len(self._vocab) + 1, -1, np.int64)
-        remap[used] = np.arange(len(used))
+        postings = self._postings()
+        live = np.array([iri is not None for iri in self._iris], bool)
+        row_after = (np.cumsum(live) - 1).astype(np.int32)  # removed rows hold no postings
+        used = np.diff(postings.starts) > 0
+        starts = np.zeros(int(used.sum()) + 1, np.int64)
+        np.cumsum(np.diff(postings.starts)[used], out=starts[1:])
         words = sorted(self._vocab, key=self._vocab.__getitem__)
-        sizes = np.array([len(self._terms[row]) for row in live], np.int64)
-        terms = np.concatenate([self._terms[row] for row in live]) if live else np.empty(0, np.int32)
-        counts = np.concatenate([self._counts[row] for row in live]) if live else np.empty(0, np.int32)
-        np.savez_compressed(folder / ARRAYS_FILE, sizes=sizes, terms=remap[terms].astype(np.int32), counts=counts)
-        meta = {"tokenizer": self.tokenizer, "k1": self.k1, "b": self.b,
-                "ids": [self._iris[row] for row in live], "vocabulary": [words[t] for t in used]}
+        np.savez(folder / ARRAYS_FILE, starts=starts, rows=row_after[postings.rows], counts=postings.counts,
+                 lengths=postings.lengths[live].astype(np.int64), impacts=postings.impacts,
+                 bounds=postings.bounds[used])
+        meta = {"tokenizer": self.tokenizer, "k1": self.k1, "b": self.b, "layout": LAYOUT,
+                "ids": [iri for iri in self._iris if iri is not None],
+                "vocabulary": [words[t] for t in np.flatnonzero(used)]}
         (folder / META_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
     def load(cls, folder: Path) -> BM25:
-        """Read what ``save`` wrote."""
+        """Read what ``save`` wrote (or the per-node counts an earlier version saved)."""
         try:
             meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
-            with np.load(folder / ARRAYS_FILE, allow_pickle=False) as arrays:
-                sizes, terms, counts = arrays["sizes"], arrays["terms"], arrays["counts"]
+            with np.load(folder / ARRAYS_FILE, allow_pickle=False) as saved:
+                arrays = {name: saved[name] for name in saved.files}
+            index = cls(meta["tokenizer"], k1=meta["k1"], b=meta["b"])
+            index._vocab = {word: i for i, word in enumerate(meta["vocabulary"])}
+            index._iris = list(meta["ids"])
+            index._rows = {iri: row for row, iri in enumerate(index._iris)}
+            if meta.get("layout") == LAYOUT:
+                index._terms = index._counts = None
+                index._compiled = Postings(arrays["starts"], arrays["rows"], arrays["counts"], arrays["lengths"],
+                                           len(index._iris), index.k1, index.b, impacts=arrays.get("impacts"),
+                                           bounds=arrays.get("bounds"))
+            else:
+                sizes = arrays["sizes"]
+                cuts = np.cumsum(sizes)[:-1]
+                index._terms = list(np.split(arrays["terms"], cuts)) if len(sizes) else []
+                index._counts = list(np.split(arrays["counts"], cuts)) if len(sizes) else []
         except (OSError, ValueError, KeyError) as error:
             raise SearchError(f"cannot read the BM25 index in {folder}: {error}") from error
-        index = cls(meta["tokenizer"], k1=meta["k1"], b=meta["b"])
-        index._vocab = {word: i for i, word in enumerate(meta["vocabulary"])}
-        bounds = np.cumsum(sizes)[:-1]
-        index._iris = list(meta["ids"])
-        index._rows = {iri: row for row, iri in enumerate(index._iris)}
-        index._terms = list(np.split(terms, bounds)) if len(sizes) else []
-        index._counts = list(np.split(counts, bounds)) if len(sizes) else []
         return index
 
-    def _postings(self) -> _Postings:
+    def _pairs(self, rows: np.ndarray, scores: np.ndarray) -> list[tuple[str, float]]:
+        iris = self._iris
+        return [(iris[row], score) for row, score in zip(rows.tolist(), scores.tolist())]  # type: ignore[misc]
+
+    def _per_row(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Each row's term ids and counts, derived from the postings the first time a loaded index changes."""
+        if self._terms is None or self._counts is None:
+            assert self._compiled is not None
+            self._terms, self._counts = self._compiled.per_row()
+        return self._terms, self._counts
+
+    def _postings(self) -> Postings:
         if self._compiled is None:
-            self._compiled = _Postings.build(self._terms, self._counts, len(self._vocab), len(self._rows))
+            terms, counts = self._per_row()
+            self._compiled = Postings.build(terms, counts, len(self._vocab), len(self._rows), self.k1, self.b)
         return self._compiled
-
-
-class _Postings:
-    """Term-major arrays compiled from the per-document counts, rebuilt after any change."""
-
-    def __init__(self, starts: np.ndarray, rows: np.ndarray, counts: np.ndarray, lengths: np.ndarray,
-                 documents: int) -> None:
-        self.starts, self.rows, self.counts, self.lengths = starts, rows, counts, lengths
-        self.documents = documents
-        self.average = float(lengths.sum()) / documents if documents else 0.0
-
-    @classmethod
-    def build(cls, terms: list[np.ndarray], counts: list[np.ndarray], vocabulary: int, documents: int) -> _Postings:
-        sizes = np.array([len(t) for t in terms], np.int64)
-        flat_terms = np.concatenate(terms) if terms else np.empty(0, np.int32)
-        flat_counts = np.concatenate(counts) if counts else np.empty(0, np.int32)
-        flat_rows = np.repeat(np.arange(len(terms), dtype=np.int64), sizes)
-        order = np.argsort(flat_terms, kind="stable")
-        starts = np.zeros(vocabulary + 1, np.int64)
-        np.cumsum(np.bincount(flat_terms, minlength=vocabulary), out=starts[1:])
-        lengths = np.array([int(c.sum()) for c in counts], np.float64)
-        return cls(starts, flat_rows[order], flat_counts[order].astype(np.float64), lengths, documents)
-
-    def score(self, term_ids: list[int], k1: float, b: float) -> np.ndarray:
-        scores = np.zeros(len(self.lengths), np.float64)
-        if not self.documents:
-            return scores
-        for term in term_ids:
-            begin, end = self.starts[term], self.starts[term + 1]
-            if begin == end:
-                continue
-            rows, tf = self.rows[begin:end], self.counts[begin:end]
-            idf = np.log1p((self.documents - (end - begin) + 0.5) / ((end - begin) + 0.5))
-            norm = k1 * (1 - b + b * self.lengths[rows] / self.average)
-            scores[rows] += idf * tf * (k1 + 1) / (tf + norm)
-        return scores

@@ -1,10 +1,13 @@
-"""What a hit shows: a snippet with the match marked 【】, and its graph neighbours (one query for all hits)."""
+"""What a hit shows: a snippet with the match marked 【】, its graph neighbours and where it was read from
+(one query each for all hits), and which nodes a policy document holds (for ``--document``)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
 
+from kg.core import terms
+from kg.query.documents import find_document
 from kg.store.base import GraphStore
 
 SNIPPET_WIDTH = 80
@@ -97,6 +100,39 @@ def neighbours(store: GraphStore, iris: Iterable[str]) -> dict[str, list[dict[st
     for entries in found.values():
         entries.sort(key=lambda e: (_ORDER.get(e["relation"], len(_ORDER)), e["label"], e["iri"]))
     return found
+
+
+def provenance(store: GraphStore, iris: Iterable[str]) -> dict[str, dict[str, object]]:
+    """Each node's source file and line, {"file", "line"}: a provision's first line, a catalogue node's row, a
+    target's provision's line; where several files describe a node, the first by path, the rest under "also"."""
+    wanted = list(dict.fromkeys(iris))
+    if not wanted:
+        return {}
+    rows = store.select(
+        f"SELECT DISTINCT ?s ?path ?line WHERE {{ VALUES ?s {{ {' '.join(f'<{iri}>' for iri in wanted)} }} "
+        f"GRAPH ?g {{ ?s prov:wasDerivedFrom ?source }} OPTIONAL {{ GRAPH ?g {{ ?s vet:line ?row }} }} "
+        f"OPTIONAL {{ GRAPH ?g {{ ?s vet:lineStart ?start }} }} "
+        f"OPTIONAL {{ GRAPH ?g {{ ?s vet:statedIn/vet:lineStart ?stated }} }} "
+        f"GRAPH <{terms.SYSTEM_GRAPH}> {{ ?source vet:path ?path }} BIND(COALESCE(?row, ?start, ?stated) AS ?line) }}")
+    places: dict[str, list[dict[str, object]]] = {}
+    for row in rows:
+        line = row.get("line", "")
+        entry: dict[str, object] = {"file": row["path"], "line": int(line) if line.isdigit() else None}
+        if entry not in places.setdefault(row["s"], []):
+            places[row["s"]].append(entry)
+    found: dict[str, dict[str, object]] = {}
+    for iri, entries in places.items():
+        entries.sort(key=lambda e: (str(e["file"]), e["line"] is None, e["line"] or 0))
+        found[iri] = dict(entries[0], also=entries[1:]) if len(entries) > 1 else entries[0]
+    return found
+
+
+def document_members(store: GraphStore, document: str) -> set[str]:
+    """The provisions and targets of the policy document ``document`` names (its IRI or its file's path)."""
+    iri = find_document(store, document)  # resolved as `export gaps --policy` resolves it
+    rows = store.select(f"SELECT DISTINCT ?s WHERE {{ {{ ?s a vet:Provision ; vet:inDocument <{iri}> }} UNION "
+                        f"{{ ?s a vet:Target ; vet:statedIn/vet:inDocument <{iri}> }} }}")
+    return {row["s"] for row in rows}
 
 
 def _better(new: dict[str, str], old: dict[str, str]) -> bool:

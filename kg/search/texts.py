@@ -17,6 +17,8 @@ OUTCOME_KINDS = {"knowledge": "知识目标", "skill": "技能目标", "attitude
 #: Names how lexical_text builds BM25 documents; change it with lexical_text so saved indexes re-tokenize.
 LEXICAL_FORMAT = "label-x2+embedded/1"
 LABEL_REPEATS = 2  # BM25 sees the label this many extra times: nDCG@10 0.385 -> 0.432 on bench/search_queries
+PARAGRAPH = "\n\n"  # paragraphs of a node's text are chunked apart (kg.search.chunking)
+BOILERPLATE_MAJORS = 20  # a competency text in more majors' profiles than this is left out of their texts
 _SPACE = re.compile(r"\s+")
 _LEADING = re.compile(r"^[^\w（(“\"]+")
 _SENTENCE_END = "。；！？!?;\n"
@@ -56,10 +58,20 @@ def _majors(store: GraphStore) -> Iterator[NodeText]:
                               "?c skos:prefLabel ?v . OPTIONAL { ?c skos:notation ?k } }", nearest_first=True)
     jobs = _many(store, "SELECT DISTINCT ?s ?v ?k WHERE { ?s a vet:Major ; vet:preparesFor ?o . "
                         "?o skos:prefLabel ?v . OPTIONAL { ?o skos:notation ?k } }")
+    profiles = _one(store, "SELECT ?s ?orientation WHERE { ?p a vet:MajorProfile ; vet:profileOf ?s ; "
+                           "vet:occupationalOrientation ?orientation }")
+    abilities = _many(store, "SELECT DISTINCT ?s ?v ?k WHERE { ?f vet:frameworkOf ?s . ?c ceasn:isPartOf ?f ; "
+                             "ceasn:competencyText ?v . OPTIONAL { ?c vet:order ?k } }", numeric=True)
+    core = _many(store, "SELECT DISTINCT ?s ?v WHERE { ?p a vet:MajorProfile ; vet:profileOf ?s ; vet:coreCourse ?c . "
+                        "?c skos:prefLabel ?v }")
+    shared = _boilerplate(abilities)
     for iri, row in rows.items():
         names = categories.get(iri, [])
         kinds = ["专业类", "专业大类"] if len(names) == 2 else ["类别"] * len(names)
-        yield make_node(iri, "Major", row["label"], row["label"], row.get("level"), [
+        profile = profile_text(profiles.get(iri, {}).get("orientation", ""),
+                               [a for a in abilities.get(iri, []) if a not in shared], core.get(iri, []))
+        text = PARAGRAPH.join(part for part in (row["label"], profile) if part)  # the name, then the profile
+        yield make_node(iri, "Major", row["label"], text, row.get("level"), [
             row.get("level", ""), _tagged("代码", row.get("code")),
             *(f"{kind}：{name}" for kind, name in zip(kinds, names)), _listed("职业面向", jobs.get(iri))])
 
@@ -160,6 +172,26 @@ def _competitions(store: GraphStore) -> Iterator[NodeText]:
 
 
 # -- helpers -------------------------------------------------------------------------------------
+def profile_text(orientation: str, abilities: list[str], courses: list[str]) -> str:
+    """A major's profile in words: its 职业面向 sentence, its 主要专业能力要求 and its 专业核心课程, verbatim."""
+    orientation = orientation.strip()
+    parts = [orientation if orientation.endswith(("。", ".")) else orientation + "。"] if orientation else []
+    if abilities:
+        parts.append("主要专业能力：" + "；".join(a.strip().rstrip("；;。") for a in abilities) + "。")
+    if courses:
+        parts.append("专业核心课程：" + "、".join(courses) + "。")
+    return "".join(parts)
+
+
+def _boilerplate(abilities: dict[str, list[str]]) -> set[str]:
+    """Competency texts that many majors share word for word (具有终身学习…的能力): they tell majors apart not at all."""
+    counts: dict[str, int] = {}
+    for texts in abilities.values():
+        for text in set(texts):
+            counts[text] = counts.get(text, 0) + 1
+    return {text for text, count in counts.items() if count > BOILERPLATE_MAJORS}
+
+
 def target_sentence(text: str, span: str, start: str | None, end: str | None) -> str:
     """The sentence (up to 。；！？ or a line break) of a provision's text that holds a target's span, verbatim."""
     if not text or not span:
