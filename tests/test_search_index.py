@@ -196,11 +196,19 @@ def test_persisted_and_read_back_by_a_new_instance(built: tuple[Home, SearchInde
     version = home.index / (home.index / "CURRENT").read_text(encoding="utf-8").strip()
     files = sorted(str(p.relative_to(version)) for p in version.rglob("*") if p.is_file())
     assert files == ["bm25/bm25.json", "bm25/bm25.npz", "dense/dense.json", "dense/ids.npy", "dense/vectors.npy",
-                     "manifest.json", "nodes.json", "settings.json"]
+                     "exact.json", "manifest.json", "nodes/chunks.npz", "nodes/columns.json", "nodes/digests.json",
+                     "nodes/text_offsets.npy", "nodes/texts.jsonl", "settings.json"]
     manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
     assert (manifest["model"], manifest["dim"], manifest["dense"]["kind"]) == ("fake", 64, "flat")
-    assert set(manifest["digests"]) == {n.iri for n in node_texts(home.open_reader())}
-    assert reopened.info()["nodes"] == len(manifest["digests"]) and "digests" not in reopened.info()
+    texts = {n.iri: n for n in node_texts(home.open_reader())}
+    columns = json.loads((version / "nodes" / "columns.json").read_text(encoding="utf-8"))
+    digests = json.loads((version / "nodes" / "digests.json").read_text(encoding="utf-8"))
+    assert columns["iris"] == sorted(texts) and digests == [texts[iri].digest for iri in columns["iris"]]
+    assert reopened.info()["nodes"] == len(texts) and "digests" not in reopened.info()
+    loaded = reopened._load().nodes
+    for iri in columns["iris"][::50]:  # each text read from disk as the search asks for it
+        assert (loaded[iri].text, loaded[iri].context, loaded[iri].digest) == (
+            texts[iri].text, texts[iri].context, texts[iri].digest)
 
 
 def test_the_numpy_fallback_finds_what_faiss_finds(built: tuple[Home, SearchIndex]) -> None:
@@ -316,8 +324,13 @@ def test_a_damaged_index_is_reported_and_rebuilt(tmp_path: Path) -> None:
     home, _ = _corpus_home(tmp_path)
     SearchIndex(home.index).refresh(home.open_reader(), FakeEncoder())
     version = home.index / (home.index / "CURRENT").read_text(encoding="utf-8").strip()
-    (version / "nodes.json").write_text('[{"iri": "x"}]', encoding="utf-8")
-    with pytest.raises(SearchError, match="the search index is damaged"):
+    columns = version / "nodes" / "columns.json"
+    saved = json.loads(columns.read_text(encoding="utf-8"))
+    columns.write_text(json.dumps({**saved, "labels": saved["labels"][:-1]}), encoding="utf-8")
+    with pytest.raises(SearchError, match="the search index is damaged: its nodes .* columns of different lengths"):
+        SearchIndex(home.index).search("养老", FakeEncoder())
+    columns.write_text(columns.read_text(encoding="utf-8")[:100], encoding="utf-8")  # cut short, as by a full disk
+    with pytest.raises(SearchError, match="the search index is damaged: cannot read its nodes"):
         SearchIndex(home.index).search("养老", FakeEncoder())
     report = SearchIndex(home.index).refresh(home.open_reader(), FakeEncoder())
     assert report.rebuilt and report.reason.startswith("the saved index could not be read")
@@ -395,3 +408,26 @@ def test_an_index_saved_with_an_older_bm25_format_rebuilds_bm25_without_re_embed
     assert report.bm25_rebuilt and report.written and encoder.texts_encoded == 0
     again = SearchIndex(home.index, settings).refresh(home.open_reader(), FakeEncoder())
     assert not again.bm25_rebuilt and not again.written
+
+
+def test_an_index_saved_in_the_first_format_is_searched_and_refreshed_without_embedding(tmp_path: Path) -> None:
+    home, _ = _corpus_home(tmp_path)
+    encoder = FakeEncoder()
+    SearchIndex(home.index).refresh(home.open_reader(), encoder)
+    expected = {query: SearchIndex(home.index).search(query, encoder) for query in ("养老护理", "460702", "校企合作")}
+    version = home.index / (home.index / "CURRENT").read_text(encoding="utf-8").strip()
+    nodes = SearchIndex(home.index)._load().nodes
+    rows = [{"iri": iri, "cls": n.cls, "label": n.label, "text": n.text, "level": n.level, "context": n.context,
+             "digest": n.digest, "chunks": n.chunks, "starts": n.starts} for iri, n in sorted(nodes.items())]
+    manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
+    manifest.update(format=1, digests={row["iri"]: row["digest"] for row in rows})
+    (version / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    (version / "nodes.json").write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    shutil.rmtree(version / "nodes")
+    (version / "exact.json").unlink()
+    assert {query: SearchIndex(home.index).search(query, encoder) for query in expected} == expected
+    report = SearchIndex(home.index).refresh(home.open_reader(), encoder)
+    assert not report.rebuilt and report.chunks_embedded == 0 and report.unchanged == len(rows) and report.written
+    version = home.index / (home.index / "CURRENT").read_text(encoding="utf-8").strip()
+    assert (version / "nodes" / "columns.json").is_file() and not (version / "nodes.json").exists()
+    assert {query: SearchIndex(home.index).search(query, encoder) for query in expected} == expected

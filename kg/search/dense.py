@@ -1,7 +1,8 @@
 """The dense index: chunk vectors by inner product, exact (flat) for small graphs, HNSW above a threshold.
 
-FAISS does the work where it is installed; otherwise a numpy matrix product gives the same (exact)
-answers with the same API. The vectors themselves are kept (vectors.npy) so that removals, a switch
+Below the threshold a numpy product over the vectors answers (exact, and no faiss import: a cold
+search of the real graph is not kept waiting for it); above it FAISS's HNSW graph does, where faiss is
+installed, and numpy again (exact, slower) where it is not. The vectors themselves are kept (vectors.npy) so that removals, a switch
 to HNSW and the numpy fallback never need the encoder again. A search can be limited to a subset (the
 chunks of the nodes a filter keeps): a small one is searched exactly, a large one by the index with a
 selector, so a filter never makes a search read deeper than its own answer. One query is searched on
@@ -56,7 +57,7 @@ class DenseIndex:
             _faiss()
         self.dim = dim
         self.hnsw_threshold = hnsw_threshold
-        self.backend = "faiss" if backend == "faiss" or (backend == "auto" and faiss_available()) else "numpy"
+        self._backend = None if backend == "auto" else backend  # "auto" looks for faiss when first needed
         self._ids = np.empty(0, np.int64)
         self._vectors = np.empty((0, dim), np.float32)
         self._index: Any = None  # the faiss index, built lazily from the vectors
@@ -67,9 +68,16 @@ class DenseIndex:
         return len(self._ids)
 
     @property
+    def backend(self) -> str:
+        """"faiss" (asked for, or installed) or "numpy"."""
+        if self._backend is None:
+            self._backend = "faiss" if faiss_available() else "numpy"
+        return self._backend
+
+    @property
     def kind(self) -> str:
-        """"hnsw" (approximate, faiss) at or above the threshold, else "flat" (exact)."""
-        return "hnsw" if self.backend == "faiss" and len(self) >= self.hnsw_threshold else "flat"
+        """"hnsw" (approximate, faiss) at or above the threshold, else "flat" (exact, numpy)."""
+        return "hnsw" if len(self) >= self.hnsw_threshold and self.backend == "faiss" else "flat"
 
     def ids(self) -> np.ndarray:
         return self._ids.copy()
@@ -87,7 +95,7 @@ class DenseIndex:
         self.changes += 1
         self._ids = np.concatenate([self._ids, ids])
         self._vectors = np.concatenate([self._vectors, vectors])
-        if self._index is not None and self.kind == before:
+        if self._index is not None and self.kind == before == "hnsw":
             self._index.add_with_ids(vectors, ids)
         else:
             self._index = None
@@ -99,13 +107,9 @@ class DenseIndex:
         removed = int(len(keep) - keep.sum())
         if not removed:
             return 0
-        before = self.kind
         self.changes += 1
         self._ids, self._vectors = self._ids[keep], self._vectors[keep]
-        if self._index is not None and before == "flat" == self.kind:
-            self._index.remove_ids(ids)
-        else:
-            self._index = None
+        self._index = None  # HNSW cannot remove; flat keeps no faiss index
         return removed
 
     def search(self, query: np.ndarray, k: int, *, among: DenseSubset | None = None) -> list[tuple[int, float]]:
@@ -119,7 +123,7 @@ class DenseIndex:
         k = min(k, len(self))
         if k <= 0:
             return []
-        if self.backend == "numpy":
+        if self.kind == "flat":
             return _nearest(_inner(self._vectors, query[0]), self._ids, k)
         with _one_thread():
             distances, found = self._faiss_index().search(query, k)
@@ -135,14 +139,13 @@ class DenseIndex:
         k = min(k, len(among))
         if k <= 0:
             return []
-        if self.backend == "numpy" or (self.kind == "hnsw" and len(among) <= EXACT_SUBSET):
+        if len(among) <= EXACT_SUBSET:
             return _nearest(_inner(among.vectors(), query[0]), among.ids, k)
+        if self.kind == "flat":  # a large subset of a flat index: every score, then the subset's
+            return _nearest(_inner(self._vectors, query[0])[among.positions], among.ids, k)
         faiss = _faiss()
-        if self.kind == "hnsw":
-            params = faiss.SearchParametersHNSW()
-            params.efSearch = max(HNSW_EF_SEARCH, k)
-        else:
-            params = faiss.SearchParameters()
+        params = faiss.SearchParametersHNSW()
+        params.efSearch = max(HNSW_EF_SEARCH, k)
         params.sel = among.selector()
         with _one_thread():
             distances, found = self._faiss_index().search(query, k, params=params)
@@ -170,15 +173,15 @@ class DenseIndex:
         """Read what ``save`` wrote; a saved HNSW graph is reused when faiss is the backend."""
         try:
             meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
-            vectors = np.load(folder / VECTORS_FILE, allow_pickle=False)
+            vectors = np.load(folder / VECTORS_FILE, allow_pickle=False, mmap_mode="r")  # read as searched
             ids = np.load(folder / IDS_FILE, allow_pickle=False)
         except (OSError, ValueError, KeyError) as error:
             raise SearchError(f"cannot read the dense index in {folder}: {error}") from error
         index = cls(int(meta["dim"]), backend=backend,
                     hnsw_threshold=int(meta["hnsw_threshold"]) if hnsw_threshold is None else hnsw_threshold)
-        index._ids, index._vectors = ids.astype(np.int64), vectors.astype(np.float32)
+        index._ids, index._vectors = ids.astype(np.int64, copy=False), vectors.astype(np.float32, copy=False)
         saved = folder / FAISS_FILE
-        if index.kind == "hnsw" and meta.get("kind") == "hnsw" and saved.exists():
+        if meta.get("kind") == "hnsw" and index.kind == "hnsw" and saved.exists():
             faiss = _faiss()
             index._index = faiss.read_index(str(saved))
             faiss.downcast_index(index._index.index).hnsw.efSearch = HNSW_EF_SEARCH
@@ -188,16 +191,13 @@ class DenseIndex:
         return index
 
     def _faiss_index(self) -> Any:
-        """The faiss index for the current kind, built from the stored vectors when missing or stale."""
+        """The faiss HNSW index, built from the stored vectors when missing or stale."""
         if self._index is None or self._built_kind != self.kind:
             faiss = _faiss()
-            if self.kind == "hnsw":
-                graph = faiss.IndexHNSWFlat(self.dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-                graph.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-                graph.hnsw.efSearch = HNSW_EF_SEARCH
-                index = faiss.IndexIDMap2(graph)
-            else:
-                index = faiss.IndexIDMap2(faiss.IndexFlatIP(self.dim))
+            graph = faiss.IndexHNSWFlat(self.dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+            graph.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+            graph.hnsw.efSearch = HNSW_EF_SEARCH
+            index = faiss.IndexIDMap2(graph)
             if len(self):
                 index.add_with_ids(self._vectors, self._ids)
             self._index, self._built_kind = index, self.kind

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -44,34 +44,48 @@ def normal_code(text: str) -> str:
 
 @dataclass
 class ExactIndex:
-    """Code -> nodes and normalised label -> nodes, over one index version's nodes."""
+    """Code -> nodes and normalised label -> nodes, over one index version's nodes (as rows of ``iris``)."""
 
-    codes: dict[str, list[str]] = field(default_factory=dict)
-    labels: dict[str, list[str]] = field(default_factory=dict)
+    iris: Sequence[str] = ()
+    codes: dict[str, list[int]] = field(default_factory=dict)
+    labels: dict[str, list[int]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, nodes: Mapping[str, IndexedNode]) -> ExactIndex:
-        index = cls()
+    def build(cls, nodes: Mapping[str, IndexedNode], order: Sequence[str] | None = None) -> ExactIndex:
+        """The maps of ``nodes``, whose rows are the IRIs in ``order`` (default: the mapping's own order)."""
+        index = cls(list(nodes) if order is None else order)
         codes, labels = index.codes, index.labels
-        for iri, node in nodes.items():
-            labels.setdefault(normal_label(node.label), []).append(iri)
+        for row, iri in enumerate(index.iris):
+            node = nodes[iri]
+            labels.setdefault(normal_label(node.label), []).append(row)
             if node.cls == "Certificate":
                 for name in dict.fromkeys(normal_label(n) for n in _short_names(node)):
-                    if name and iri not in labels.setdefault(name, []):
-                        labels[name].append(iri)
+                    if name and row not in labels.setdefault(name, []):
+                        labels[name].append(row)
             if node.cls in CODED_CLASSES and _CODE_TAG in node.context:
                 for code in _codes(node.context):
-                    codes.setdefault(normal_code(code), []).append(iri)
+                    codes.setdefault(normal_code(code), []).append(row)
         return index
+
+    def to_json(self) -> dict[str, dict[str, list[int]]]:
+        """Both maps, by row, to save beside the node table whose order ``iris`` is."""
+        return {"codes": self.codes, "labels": self.labels}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Mapping[str, list[int]]], iris: Sequence[str]) -> ExactIndex:
+        """What ``to_json`` wrote, over the saved node table's IRIs; a row out of range raises IndexError
+        when it is looked up."""
+        return cls(iris, dict(data["codes"]), dict(data["labels"]))
 
     def by_code(self, query: str) -> list[str]:
         """The nodes whose code is the whole query, or all of it after a word saying it is a code (专业代码
         590302, code 460702); a code inside a longer query is no code match."""
-        return list(self.codes.get(normal_code(query)) or self.codes.get(normal_code(_CODE_WORDS.sub("", query)), []))
+        rows = self.codes.get(normal_code(query)) or self.codes.get(normal_code(_CODE_WORDS.sub("", query))) or []
+        return [self.iris[row] for row in rows]
 
     def by_label(self, query: str) -> list[str]:
         """The nodes whose label (or a certificate's short name) is the whole query, normalised."""
-        return list(self.labels.get(normal_label(query), []))
+        return [self.iris[row] for row in self.labels.get(normal_label(query), [])]
 
 
 def _short_names(node: IndexedNode) -> Iterable[str]:

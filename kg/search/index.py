@@ -1,8 +1,10 @@
 """The search index in a home's index/ folder: refreshed from the graph by digest, searched by fused retrievers.
 
 Layout: ``index/CURRENT`` names the live version folder, which holds settings.json, manifest.json
-(model, dimension, chunk limit, dense kind, IRI -> digest), nodes.json (texts and chunk ids), dense/
-and bm25/. A refresh writes a new version beside the live one and switches CURRENT last, so a
+(model, dimension, chunk limit, dense kind, counts), nodes/ (the node table: labels, classes, levels and
+chunk ids read at once, texts per hit, digests by a refresh; kg.search.node_table), exact.json (codes and
+labels for exact matches), dense/ and bm25/. Version 1 kept the nodes in one nodes.json and the digests
+in the manifest; it is still read. A refresh writes a new version beside the live one and switches CURRENT last, so a
 failure half way leaves the previous index as it was.
 """
 
@@ -30,14 +32,17 @@ from kg.search.exact import ExactIndex
 from kg.search.fusion import Fused, NodeFilter, RowLabels, best_per_node, filter_key, reciprocal_rank_fusion
 from kg.search.intent import boost_classes, class_intent, without_class_word
 from kg.search.lexical import BM25
+from kg.search.node_table import IndexNode, NodeTable
 from kg.search.results import document_members, neighbours, provenance, snippet
 from kg.search.settings import SearchError, SearchSettings
 from kg.search.strength import LEXICAL_THRESHOLDS, MARGIN_RANK, coverage, query_pieces, strength, thresholds_for
 from kg.search.texts import LEXICAL_FORMAT, lexical_text, node_texts
 from kg.store.base import GraphStore
 
-FORMAT = 1
-CURRENT, MANIFEST_FILE, NODES_FILE = "CURRENT", "manifest.json", "nodes.json"
+FORMAT = 2
+READABLE_FORMATS = (1, 2)
+CURRENT, MANIFEST_FILE, NODES_FILE = "CURRENT", "manifest.json", "nodes.json"  # nodes.json: format 1
+NODES_FOLDER, EXACT_FILE = "nodes", "exact.json"
 EMBED_BATCH = 256
 DEPTH_FACTOR = 20  # each retriever ranks this many times ``top`` before fusion
 KEEP_VERSIONS = 2
@@ -87,18 +92,7 @@ class RefreshReport:
         return asdict(self)
 
 
-@dataclass
-class _Node:
-    """A node as the index keeps it: its text for hits and snippets, and the ids of its chunks."""
-
-    cls: str
-    label: str
-    text: str
-    level: str | None
-    context: str
-    digest: str
-    chunks: list[int]
-    starts: list[int]  # where each chunk's piece starts in text
+_Node = IndexNode
 
 
 @dataclass
@@ -111,14 +105,17 @@ class _State:
     chunk_limit: int
     dense: DenseIndex
     bm25: BM25
-    nodes: dict[str, _Node] = field(default_factory=dict)
+    nodes: NodeTable = field(default_factory=NodeTable)
     next_id: int = 0
     version: str = ""
     lexical_format: str = LEXICAL_FORMAT  # how the BM25 documents were built (see texts.lexical_text)
     _lookups: _Lookups | None = field(default=None, init=False, repr=False, compare=False)
 
+    exact_file: Path | None = None  # exact.json of the saved version (read at the first exact lookup)
+    format: int = FORMAT  # the format the version was saved in (an older one is written again at a refresh)
+
     def node_of_chunk(self) -> dict[int, str]:
-        return {chunk: iri for iri, node in self.nodes.items() for chunk in node.chunks}
+        return self.nodes.node_of_chunk()
 
     def filter(self, types: list[str] | None, level: str | None) -> NodeFilter | None:
         """The nodes of ``types`` and ``level`` (None: keep all): a predicate, and masks over both retrievers'
@@ -164,12 +161,12 @@ class _Lookups:
     @cached_property
     def bm25_labels(self) -> RowLabels:
         nodes = self._state.nodes
-        return RowLabels(_label(nodes.get(iri) if iri is not None else None) for iri in self._state.bm25.row_ids())
+        return RowLabels(nodes.class_and_level(iri) for iri in self._state.bm25.row_ids())
 
     @cached_property
     def dense_labels(self) -> RowLabels:
         nodes, node_of = self._state.nodes, self.node_of
-        return RowLabels(_label(nodes.get(node_of.get(chunk, ""))) for chunk in self._state.dense.ids().tolist())
+        return RowLabels(nodes.class_and_level(node_of.get(chunk)) for chunk in self._state.dense.ids().tolist())
 
     def filter(self, key: tuple[frozenset[str] | None, str | None]) -> NodeFilter:
         """The filter of a filter_key, made once."""
@@ -181,9 +178,8 @@ class _Lookups:
             nodes = self._state.nodes
 
             def keep(iri: str) -> bool:
-                node = nodes.get(iri)
-                return node is not None and (wanted is None or node.cls in wanted) and (level is None or
-                                                                                        node.level == level)
+                cls, node_level = nodes.class_and_level(iri)
+                return cls is not None and (wanted is None or cls in wanted) and (level is None or node_level == level)
 
             self._filters[key] = NodeFilter(key, keep, self._labels_of)
         return self._filters[key]
@@ -200,10 +196,6 @@ class _Lookups:
         if retriever is self._state.dense:
             return self.dense_labels
         return None
-
-
-def _label(node: _Node | None) -> tuple[str | None, str | None]:
-    return (None, None) if node is None else (node.cls, node.level)
 
 
 class SearchIndex:
@@ -263,7 +255,9 @@ class SearchIndex:
             self._apply(state, stale, gone, vectors, plans)
             report.dense_kind, report.dense_backend = state.dense.kind, state.dense.backend
             report.nodes, report.chunks = len(state.nodes), len(state.dense)
-            if report.changed or report.bm25_rebuilt or saved_settings != settings:
+            if saved is not None and saved.format != FORMAT:
+                report.notes.append(f"index saved again in format {FORMAT} (was {saved.format}), nothing embedded")
+            if report.changed or report.bm25_rebuilt or saved_settings != settings or state.format != FORMAT:
                 self._write(state)
                 report.written = True
         except BaseException:
@@ -281,6 +275,7 @@ class SearchIndex:
             return _State(settings, encoder.name, encoder.dim, limit, bm25=BM25(settings.tokenizer),
                           dense=DenseIndex(encoder.dim, hnsw_threshold=settings.hnsw_threshold, backend=self.backend))
         old_settings, state = saved.settings, saved
+        state.nodes.read_all()  # every text: BM25 may be rebuilt, changed nodes replaced
         state.settings = settings
         state.dense.hnsw_threshold = settings.hnsw_threshold
         if state.bm25.tokenizer != settings.tokenizer or state.lexical_format != LEXICAL_FORMAT:
@@ -462,9 +457,21 @@ class SearchIndex:
         """Codes and labels of the loaded version's nodes, built once per version (a dict lookup a query)."""
         cached: tuple[_State, str, int, ExactIndex] | None = getattr(self, "_exact_cache", None)
         if cached is None or cached[0] is not state or cached[1:3] != (state.version, len(state.nodes)):
-            cached = (state, state.version, len(state.nodes), ExactIndex.build(state.nodes))
+            cached = (state, state.version, len(state.nodes), self._saved_exact(state) or ExactIndex.build(state.nodes))
             self._exact_cache = cached
         return cached[3]
+
+    @staticmethod
+    def _saved_exact(state: _State) -> ExactIndex | None:
+        """The exact maps saved with the loaded version, while its nodes are as saved; None otherwise."""
+        order = state.nodes.saved_order()
+        if state.exact_file is None or order is None:
+            return None
+        try:
+            return ExactIndex.from_json(_read_json(state.exact_file), order)
+        except (KeyError, TypeError, IndexError) as error:
+            raise SearchError(f"{state.exact_file}: the exact-match table is damaged ({error!r}); rebuild it with "
+                              "`vetgraph index`") from error
 
     @staticmethod
     def _within_document(store: GraphStore | None, document: str | None) -> Callable[[str], bool] | None:
@@ -493,15 +500,23 @@ class SearchIndex:
         if self._state is not None and self._state.version == current.name:
             return self._state
         manifest = _read_json(current / MANIFEST_FILE)
-        if manifest.get("format") != FORMAT:
-            raise SearchError(f"{current}: index format {manifest.get('format')}, this version reads {FORMAT}; "
-                              "rebuild it with `vetgraph index`")
+        if manifest.get("format") not in READABLE_FORMATS:
+            raise SearchError(f"{current}: index format {manifest.get('format')}, this version reads "
+                              f"{', '.join(map(str, READABLE_FORMATS))}; rebuild it with `vetgraph index`")
         try:
-            nodes = {row.pop("iri"): _Node(**row) for row in _read_json(current / NODES_FILE)}
+            if manifest["format"] == 1:
+                digests = manifest.get("digests", {})
+                rows = _read_json(current / NODES_FILE)
+                nodes = NodeTable({row["iri"]: _Node(row["cls"], row["label"], row["text"], row["level"], row["context"],
+                                                     row.get("digest", digests.get(row["iri"], "")), row["chunks"],
+                                                     row["starts"]) for row in rows})
+                exact_file = None
+            else:
+                nodes, exact_file = NodeTable.load(current / NODES_FOLDER), current / EXACT_FILE
             self._state = _State(SearchSettings.load(current), manifest["model"], int(manifest["dim"]),
                                  int(manifest["chunk_limit"]), DenseIndex.load(current / "dense", backend=self.backend),
                                  BM25.load(current / "bm25"), nodes, int(manifest["next_id"]), current.name,
-                                 manifest.get("lexical_format", ""))
+                                 manifest.get("lexical_format", ""), exact_file, int(manifest["format"]))
         except (KeyError, TypeError, ValueError) as error:
             raise SearchError(f"{current}: the search index is damaged ({error!r}); rebuild it with "
                               "`vetgraph index`") from error
@@ -516,13 +531,14 @@ class SearchIndex:
             state.settings.save(staging)
             state.dense.save(staging / "dense")
             state.bm25.save(staging / "bm25")
-            rows = [{"iri": iri, **asdict(node)} for iri, node in sorted(state.nodes.items())]
-            _write_json(staging / NODES_FILE, rows)
+            state.nodes.save(staging / NODES_FOLDER)
+            exact = ExactIndex.build(state.nodes, order=sorted(state.nodes))  # rows: the saved table's order
+            _write_json(staging / EXACT_FILE, exact.to_json())
             _write_json(staging / MANIFEST_FILE, {
                 "format": FORMAT, "model": state.model, "dim": state.dim, "chunk_limit": state.chunk_limit,
                 "next_id": state.next_id, "dense": state.dense.describe(), "tokenizer": state.bm25.tokenizer,
-                "lexical_format": state.lexical_format, "nodes": len(state.nodes), "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                "digests": {iri: node.digest for iri, node in sorted(state.nodes.items())}})
+                "lexical_format": state.lexical_format, "nodes": len(state.nodes),
+                "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")})
             os.rename(staging, self.folder / name)
             pointer = self.folder / f"{CURRENT}.tmp"
             pointer.write_text(name + "\n", encoding="utf-8")
@@ -531,7 +547,7 @@ class SearchIndex:
             shutil.rmtree(staging, ignore_errors=True)
             raise SearchError(f"cannot write the search index in {self.folder}: {error}; "
                               "the previous index is kept") from error
-        state.version = name
+        state.version, state.format = name, FORMAT
         self._prune(keep=name)
 
     def _prune(self, keep: str) -> None:
