@@ -10,8 +10,10 @@ failure half way leaves the previous index as it was.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import re
 import shutil
 import time
 import uuid
@@ -27,6 +29,7 @@ from kg.core.levels import level_rank
 from kg.errors import SettingsError
 from kg.search.base import Chunk, Encoder, Evidence, Hit, NodeText
 from kg.search.chunking import TokenCounter, plan_chunks, token_budget
+from kg.search.crosslingual import EnglishLexicon
 from kg.search.dense import DenseIndex, DenseSubset
 from kg.search.exact import ExactIndex
 from kg.search.fusion import Fused, NodeFilter, RowLabels, best_per_node, filter_key, reciprocal_rank_fusion
@@ -348,11 +351,13 @@ class SearchIndex:
         best_chunk: dict[str, int] = {}
         cosines: dict[str, float] | None = None
         background: float | None = None  # the cosine of the MARGIN_RANK-th dense node
+        chinese = self._chinese_words(state, query) if settings.english_to_chinese else []
         if settings.weights["bm25"] > 0:
-            rankings["bm25"] = [iri for iri, _ in state.bm25.search(query, top=depth, allowed=keep)]
+            lexical = " ".join([query, *chinese])
+            rankings["bm25"] = [iri for iri, _ in state.bm25.search(lexical, top=depth, allowed=keep)]
         if encoder is not None and settings.weights["dense"] > 0 and len(state.dense):
             state.check_encoder(encoder)
-            vector = np.asarray(encoder.encode_queries([query]), np.float32)[0]
+            vector = _query_vector(encoder, query, chinese)
             folded = self._dense_ranking(state, vector, depth, keep)
             rankings["dense"] = [iri for iri, _, _ in folded]
             best_chunk = {iri: chunk for iri, _, chunk in folded}
@@ -460,6 +465,13 @@ class SearchIndex:
             cached = (state, state.version, len(state.nodes), self._saved_exact(state) or ExactIndex.build(state.nodes))
             self._exact_cache = cached
         return cached[3]
+
+    def _chinese_words(self, state: _State, query: str) -> list[str]:
+        """Chinese words for an English query (kg.search.crosslingual), those the index holds; [] otherwise."""
+        if _CJK_CHARACTER.search(query) or not _LATIN_WORD.search(query):
+            return []
+        lexicon = _lexicon(self.folder.parent / "models")
+        return lexicon.expand(query, state.bm25.document_frequency)
 
     @staticmethod
     def _saved_exact(state: _State) -> ExactIndex | None:
@@ -579,6 +591,24 @@ def _embed(stale: list[NodeText], encoder: Encoder, limit: int, count_tokens: To
         if progress is not None:
             progress(start + len(batch), len(texts))
     return (np.concatenate(parts) if parts else np.empty((0, encoder.dim), np.float32)), plans
+
+
+_CJK_CHARACTER = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+@functools.lru_cache(maxsize=4)
+def _lexicon(cache: Path) -> EnglishLexicon:
+    """The English-Chinese lexicon, once per process (cached as JSON in ``cache``, a home's models/)."""
+    return EnglishLexicon.load(cache)
+
+
+def _query_vector(encoder: Encoder, query: str, chinese: list[str]) -> np.ndarray:
+    """The query's vector; with Chinese words for an English query, the mean of both directions."""
+    texts = [query, " ".join(chinese)] if chinese else [query]
+    vectors = np.asarray(encoder.encode_queries(texts), np.float32)
+    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    return vectors.mean(axis=0)
 
 
 def _both(first: Callable[[str], bool] | None, second: Callable[[str], bool] | None) -> Callable[[str], bool] | None:

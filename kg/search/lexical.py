@@ -148,6 +148,15 @@ class BM25:
                 return found if top is None else found[:top]
             k *= 4
 
+    def document_frequency(self, text: str) -> int:
+        """How many documents hold each token of ``text``, at most (its rarest token's count); 0 when one of its
+        tokens is in no document."""
+        tokens = dict.fromkeys(self._tokenize(text))
+        if not tokens or any(t not in self._vocab for t in tokens):
+            return 0
+        starts = self._postings().starts
+        return int(min(starts[self._vocab[t] + 1] - starts[self._vocab[t]] for t in tokens))
+
     def save(self, folder: Path) -> None:
         """Write bm25.json (settings, IRIs, vocabulary) and bm25.npz (the postings as searched, removed rows
         dropped; uncompressed, so that a cold search reads them without inflating or sorting anything)."""

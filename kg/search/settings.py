@@ -35,6 +35,7 @@ class SearchSettings:
     hnsw_threshold: int = 50_000  # at or above this many vectors the dense index is HNSW, below it exact
     chunk_tokens: int = 512  # the most tokens one embedded chunk may hold, the passage prompt included
     include_flagged_courses: bool = False  # index courses whose names look like PDF fragments
+    english_to_chinese: bool = True  # an English query also searches the Chinese words CC-CEDICT gives it
 
     def __post_init__(self) -> None:
         if self.tokenizer not in TOKENIZERS:
