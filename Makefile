@@ -5,12 +5,13 @@ BIN := $(VENV)/bin
 STORE ?= .vetgraph
 PORT ?= 8501
 
-.PHONY: app test venv dev demo clean-store bench help
+.PHONY: app test venv dev browser demo clean-store bench help
 
 help:
-	@echo "make app    - set up .venv, ingest corpus/ into $(STORE) if empty, start the Streamlit app"
+	@echo "make app    - set up .venv, ingest corpus/ into $(STORE) if empty, index it if unindexed, start the Streamlit app"
 	@echo "make test   - set up .venv with test tools and run the test suite"
 	@echo "make demo   - (re)ingest corpus/ into $(STORE)"
+	@echo "make browser - apt-get install what the browser test needs (chromium, fonts-noto-cjk) where missing"
 
 $(BIN)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,13 +26,18 @@ $(BIN)/.dev-installed: $(BIN)/.installed requirements-dev.txt
 
 venv: $(BIN)/.installed
 
-dev: $(BIN)/.dev-installed
+dev: $(BIN)/.dev-installed browser
+
+# chromium and a CJK font for tests/test_app_browser.py; says why and goes on where it cannot install them
+browser:
+	@scripts/install_browser.sh
 
 demo: venv
 	$(BIN)/vetgraph --store $(STORE) ingest corpus/
 
 app: venv
 	@if [ ! -f "$(STORE)/snapshots/CURRENT" ]; then $(BIN)/vetgraph --store $(STORE) ingest corpus/; fi
+	@if [ ! -f "$(STORE)/index/CURRENT" ]; then $(BIN)/vetgraph --store $(STORE) index; fi
 	VETGRAPH_STORE=$(STORE) $(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true \
 		--browser.gatherUsageStats false
 

@@ -19,7 +19,8 @@ from webapp.alignment_model import alignments
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
-PAGES = {"实体_Entity": "pages/1_实体_Entity.py", "政策_Policy": "pages/2_政策_Policy.py"}
+PAGES = {"实体_Entity": "pages/1_实体_Entity.py", "政策_Policy": "pages/2_政策_Policy.py",
+         "课证对应_Alignment": "pages/3_课证对应_Alignment.py"}
 ENTITY, POLICY = PAGES["实体_Entity"], PAGES["政策_Policy"]
 MAJOR = "https://w3id.org/vetgraph/id/major/590302"
 OPINION = "https://w3id.org/vetgraph/id/policy/demo-city-vocational-opinion-draft"
@@ -208,6 +209,14 @@ def test_a_provision_page_links_back_to_the_reader(monkeypatch: pytest.MonkeyPat
     assert not app.exception
     assert ("在政策阅读器中打开", "政策_Policy", {"doc": OPINION, "provision": CLUSTERS}) in page_links(app)
     assert "**标题**：重点建设六大产业专业群" in text_of(app)  # vet:heading by its rdfs:label @zh
+
+
+def test_a_major_page_links_to_its_alignment_map(monkeypatch: pytest.MonkeyPatch, demo_home: Path) -> None:
+    app = open_page(monkeypatch, demo_home, ENTITY, iri=MAJOR)
+    assert ("打开课证对应图", "课证对应_Alignment", {"major": "590302"}) in page_links(app)
+    app = follow(app, "打开课证对应图")
+    assert not app.exception
+    assert [s.value for s in app.subheader][:1] == ["智慧健康养老服务与管理（590302）专业岗课赛证对应表"]
 
 
 # -- the policy reader: from a clause through an industry to a major ----------------------------

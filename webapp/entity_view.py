@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
 
 from webapp import state
@@ -11,11 +13,12 @@ from webapp.entity_model import Property, Summary, properties, provenance, sourc
 from webapp.graph_model import neighbourhood
 from webapp.graph_view import render_graph
 from webapp.i18n import language, t
-from webapp.links import IRI_PARAM, entity_link, policy_link
+from webapp.links import IRI_PARAM, entity_link, map_link, policy_link
 from webapp.search_view import class_badge
 from webapp.state import AppContext
 from webapp.text import escape_markdown
 
+SHOWN_KEY = "vetgraph_entity_shown"
 VALUES_SHOWN = 12
 LONG_TEXT = 120
 summary_of = state.per_snapshot(summary)
@@ -41,6 +44,7 @@ def render_entity_page(context: AppContext) -> None:
     if head is None:
         st.warning(t("entity.unknown", iri=iri))
         return
+    _scroll_to_top_on_a_new_node(iri)
     _render_head(context, head)
     left, right = st.columns([2, 3], gap="large")
     with left:
@@ -55,6 +59,18 @@ def render_entity_page(context: AppContext) -> None:
     render_alignments(context, iri, head.cls, head.label)
 
 
+def _scroll_to_top_on_a_new_node(iri: str) -> None:
+    """A link from one node's page to another's only changes the query, so Streamlit keeps the scroll position:
+    a node opened from the foot of a long page would open half-way down. The node's IRI is in the script so that
+    each new node gets an element of its own (an unchanged element is not run again)."""
+    if st.session_state.get(SHOWN_KEY) == iri:
+        return
+    st.session_state[SHOWN_KEY] = iri
+    node = json.dumps(iri).replace("</", "<\\/")
+    st.sidebar.html(f"<script>void {node}; document.querySelector('[data-testid=\"stMain\"]')?.scrollTo(0, 0);</script>",
+                    unsafe_allow_javascript=True)
+
+
 def _render_head(context: AppContext, head: Summary) -> None:
     badges = " ".join(class_badge(c) for c in head.classes if ":" not in c) or " ".join(
         class_badge(c) for c in head.classes)
@@ -67,6 +83,10 @@ def _render_head(context: AppContext, head: Summary) -> None:
         rows = context.store.select(f"SELECT ?d WHERE {{ <{head.iri}> vet:inDocument ?d }} LIMIT 1")
         if rows:
             policy_link(rows[0]["d"], t("entity.open_reader"), head.iri, icon=":material/menu_book:")
+    elif head.cls == "Major" and head.code:
+        map_link(t("entity.open_map"), major=head.code, icon=":material/grid_on:")
+    elif head.cls == "Certificate":
+        map_link(t("entity.open_map"), certificate=head.label, icon=":material/grid_on:")
 
 
 def _render_property(prop: Property) -> None:

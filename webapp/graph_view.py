@@ -79,11 +79,13 @@ def graph_options(graph: Neighbourhood) -> dict[str, Any]:
                     "type": "scroll"}],
         "series": [{
             "type": "graph", "layout": "none", "roam": True, "preserveAspect": "contain", "data": data,
-            "links": links, "top": 40, "bottom": 20, "left": 110, "right": 110,
+            "links": links, "top": 40, "bottom": 20, "left": 120, "right": 120,
             "categories": [{"name": labels.of_class(c, language()) if c else "?",
                             "itemStyle": {"color": PALETTE.get(c, OTHER_COLOUR)}} for c in classes],
             "edgeSymbol": ["none", "arrow"], "edgeSymbolSize": 6,
             "label": {"fontSize": 11, "width": 100, "overflow": "truncate"},
+            # a crowded ring's labels would print over each other: those hidden show on hover
+            "labelLayout": {"hideOverlap": True},
             "lineStyle": {"color": "source", "curveness": 0.1, "opacity": 0.5},
             "emphasis": {"focus": "adjacency", "label": {"show": True}},
         }],

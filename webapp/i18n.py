@@ -93,6 +93,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "entity.source_text": ("原文", "Source text"),
     "entity.unreadable": ("原文不可直接显示（{reason}）。", "The source text cannot be shown ({reason})."),
     "entity.open_reader": ("在政策阅读器中打开", "Open in the policy reader"),
+    "entity.open_map": ("打开课证对应图", "Open its alignment map"),
     "entity.graph": ("关系图", "Neighbourhood"),
     "entity.hops": ("跳数", "Hops"),
     "entity.graph_help": ("点击节点打开其页面；颜色表示类。", "Click a node to open its page; colours show classes."),

@@ -29,10 +29,9 @@ from kg.maps.major_map import major_map
 from kg.maps.model import METHOD_LABELS, STATUS_LABELS, STRENGTH_LABELS, STRENGTHS, AlignmentMap, Link
 from kg.store.base import GraphStore
 from webapp.i18n import pick, t
-from webapp.links import entity_href
+from webapp.links import CERTIFICATE_PARAM, MAJOR_PARAM, entity_href
 from webapp.state import AppContext, per_snapshot
 
-MAJOR_PARAM, CERTIFICATE_PARAM = "major", "certificate"
 MAJORS_QUERY = """
 SELECT ?code ?label ?level WHERE { ?major a vet:Major ; skos:notation ?code ; skos:prefLabel ?label .
   OPTIONAL { ?major vet:level ?level } }"""
