@@ -38,3 +38,22 @@ class QueryError(VetgraphError):
 
 class SettingsError(VetgraphError):
     """An unknown or invalid setting."""
+
+
+class QueryRefused(QueryError):
+    """A query not sent to the store: an update (``reason`` "update") or a SERVICE call ("service")."""
+
+    def __init__(self, reason: str, message: str | None = None) -> None:
+        self.reason = reason
+        super().__init__(message or reason)
+
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        return type(self), (self.reason, str(self))
+
+
+class QueryTimeout(QueryError):
+    """A query ran past its time limit and was stopped (its worker process was killed)."""
+
+
+class QueryBusy(QueryError):
+    """Every query worker stayed busy for a whole time limit: the query was not started."""

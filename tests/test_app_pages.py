@@ -16,13 +16,13 @@ from kg.export.xlsx import map_xlsx
 from kg.maps.gaps import gap_report
 from kg.maps.major_map import major_map
 from kg.pipeline.run import ingest
+from kg.query.guard import query_form, refusal, with_row_cap
 from kg.query.limits import ENV_QUERY_TIMEOUT, ENV_ROW_LIMIT
 from kg.search.encoder import load_encoder
 from kg.search.index import SearchIndex
 from kg.store.home import ENV_HOME, Home
 from webapp.i18n import LANGUAGE_KEY
 from webapp.questions import QUESTIONS
-from webapp.sparql_view import query_form, refusal, with_row_cap
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -195,12 +195,12 @@ def test_the_console_cuts_at_the_row_limit(monkeypatch: pytest.MonkeyPatch, demo
     assert any("CSV" in button.label for button in app.download_button)
 
 
-def test_the_console_stops_waiting_after_the_time_limit(monkeypatch: pytest.MonkeyPatch, demo_home: Path) -> None:
+def test_the_console_stops_a_query_at_the_time_limit(monkeypatch: pytest.MonkeyPatch, demo_home: Path) -> None:
     monkeypatch.setenv(ENV_QUERY_TIMEOUT, "0.2")
     app = open_page(monkeypatch, demo_home, QUESTIONS_PAGE)
     run_console(app, "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }")  # seconds of counting
     assert not app.exception
-    assert any("0.2 秒" in e.value and "时间限制" in e.value for e in app.error)
+    assert any("0.2 秒" in e.value and "时间限制" in e.value and "已被停止" in e.value for e in app.error)
 
 
 def test_the_console_shows_a_syntax_error_on_the_users_line(monkeypatch: pytest.MonkeyPatch, demo_home: Path) -> None:

@@ -17,7 +17,7 @@ from kg.cli.main import cli
 from kg.store.home import Home
 from tests.conftest import ROOT, require_shared
 
-COMMANDS = [["ingest"], ["stats"], ["sparql"], ["validate"], ["export"], ["export", "graph"]]
+COMMANDS = [["ingest"], ["stats"], ["sparql"], ["validate"], ["export"], ["export", "graph"], ["serve"]]
 
 
 def run(home: Path, *args: str, input: str | None = None):

@@ -17,6 +17,7 @@ from typing import TypeVar
 import streamlit as st
 
 from kg.errors import VetgraphError
+from kg.query.runner import QueryRunner
 from kg.query.stats import StoreOverview, store_overview
 from kg.search.base import Encoder
 from kg.search.index import SearchIndex
@@ -47,6 +48,12 @@ class AppContext:
 def open_snapshot(snapshot: str) -> GraphStore:
     """A read-only store per published snapshot: a new ingest publishes a new path, so a new store."""
     return open_store("oxigraph", path=Path(snapshot), read_only=True)
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def query_runner(root: str) -> QueryRunner:
+    """The home's query workers, one process kept warm (a query past its time limit is killed, not waited for)."""
+    return QueryRunner(Home(Path(root)))
 
 
 def app_context() -> AppContext:

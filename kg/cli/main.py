@@ -16,6 +16,7 @@ from kg.cli.ingest import ingest_command
 from kg.cli.model import model_group
 from kg.cli.review import review_group
 from kg.cli.search import index_command, search_command
+from kg.cli.serve import serve_command
 from kg.cli.sparql import sparql_command
 from kg.cli.stats import stats_command
 from kg.cli.validate import validate_command
@@ -51,7 +52,8 @@ def cli(ctx: click.Context, store: str | None) -> None:
 
 
 for _command in (ingest_command, stats_command, sparql_command, validate_command, export_group,
-                 index_command, search_command, model_group, align_group, review_group, import_group):
+                 index_command, search_command, model_group, align_group, review_group, import_group,
+                 serve_command):
     cli.add_command(_command)
 for _command in (export_alignment_command, export_gaps_command):
     export_group.add_command(_command)
