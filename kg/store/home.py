@@ -4,6 +4,10 @@ Readers never open the primary database: pyoxigraph allows one read-write open p
 a read-only open beside a live writer is undefined. After every write the writer publishes a
 snapshot (a RocksDB checkpoint, hard-linked, so cheap) and points ``snapshots/CURRENT`` at it;
 readers open the newest snapshot read-only and see the last committed state while a writer works.
+
+A home with a ``store.json`` (kg.store.settings) keeps its data on a remote SPARQL server instead:
+the writer lock, index, models and reports stay here, there are no snapshots, and readers rely on
+the server's isolation.
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ from pathlib import Path
 
 from kg.errors import StoreError, StoreLockedError
 from kg.store.base import GraphStore
-from kg.store.factory import open_store
+from kg.store.factory import REMOTE_BACKEND, open_store
+from kg.store.settings import RemoteSettings, load_settings
 
 DEFAULT_HOME = ".vetgraph"
 ENV_HOME = "VETGRAPH_STORE"
@@ -50,7 +55,14 @@ class Home:
     def at(cls, store: str | Path | None = None) -> "Home":
         return cls(resolve_home(store))
 
+    def remote_settings(self) -> RemoteSettings | None:
+        """The remote store this home's store.json names, or None for the embedded store."""
+        return load_settings(self.root)
+
     def is_empty(self) -> bool:
+        settings = self.remote_settings()
+        if settings is not None:
+            return not open_store(REMOTE_BACKEND, settings=settings, read_only=True).sources()
         return self.current_snapshot() is None
 
     # -- readers -------------------------------------------------------------------------------
@@ -65,6 +77,9 @@ class Home:
 
     def open_reader(self) -> GraphStore:
         """The last committed state, read-only; an empty in-memory store for a home never written."""
+        settings = self.remote_settings()
+        if settings is not None:
+            return open_store(REMOTE_BACKEND, settings=settings, read_only=True)
         snapshot = self.current_snapshot()
         if snapshot is None:
             return open_store("memory", read_only=True)
@@ -78,7 +93,9 @@ class Home:
         self.root.mkdir(parents=True, exist_ok=True)
         wait = float(os.environ.get(ENV_LOCK_TIMEOUT, "60")) if timeout is None else timeout
         with self._lock(wait, on_wait):
-            store = open_store("oxigraph", path=self.db)
+            settings = self.remote_settings()
+            store = (open_store(REMOTE_BACKEND, settings=settings) if settings is not None
+                     else open_store("oxigraph", path=self.db))
             try:
                 store.collect_garbage()
                 yield store
