@@ -1,17 +1,23 @@
 """The entity page of any node (``?iri=``): its properties by their Chinese names, where it was read from
-(file, line, ingest time, the source lines), its alignments with review buttons, and its neighbourhood graph."""
+(file, line, ingest time, the source lines), its alignments with review buttons, its neighbourhood graph (from
+the kg.graph projection), why it is linked to a neighbour, and a major's similar majors."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import networkx as nx
 import streamlit as st
 
+from kg.graph.cache import cached_projection
+from kg.store.base import GraphStore
+from kg.store.home import Home
 from webapp import state
 from webapp.alignment_view import render_alignments
 from webapp.entity_model import Property, Summary, properties, provenance, source_lines, summary
-from webapp.graph_model import neighbourhood
-from webapp.graph_view import render_graph
+from webapp.graph_model import Neighbourhood, best_neighbourhood
+from webapp.graph_view import render_graph, render_similar_majors, render_why
 from webapp.i18n import language, t
 from webapp.links import IRI_PARAM, entity_link, map_link, policy_link
 from webapp.search_view import class_badge
@@ -24,7 +30,28 @@ LONG_TEXT = 120
 summary_of = state.per_snapshot(summary)
 properties_of = state.per_snapshot(properties)
 provenance_of = state.per_snapshot(provenance)
-neighbourhood_of = state.per_snapshot(neighbourhood)
+
+
+@st.cache_resource(max_entries=2, show_spinner="building the graph projection …")
+def projection(root: str, snapshot: str) -> nx.Graph:
+    """The snapshot's graph projection (kg.graph), once per process and snapshot (pickled under the home)."""
+    return cached_projection(Home(Path(root)), store=state.open_snapshot(snapshot), snapshot=Path(snapshot))
+
+
+def projection_of(context: AppContext) -> nx.Graph | None:
+    return projection(str(context.home.root), context.snapshot) if context.snapshot else None
+
+
+def _neighbourhood(store: GraphStore, iri: str, hops: int, root: str, snapshot: str) -> Neighbourhood:
+    """The node's neighbourhood, from the projection where it holds the node (its layout computed here, once)."""
+    return best_neighbourhood(store, iri, hops, projection(root, snapshot))
+
+
+_neighbourhood_of = state.per_snapshot(_neighbourhood)
+
+
+def neighbourhood_of(context: AppContext, iri: str, hops: int) -> Neighbourhood:
+    return _neighbourhood_of(context, iri, hops, str(context.home.root), str(context.snapshot))
 
 
 def render_entity_page(context: AppContext) -> None:
@@ -55,7 +82,11 @@ def render_entity_page(context: AppContext) -> None:
     with right:
         st.subheader(t("entity.graph"))
         hops = st.segmented_control(t("entity.hops"), (1, 2), default=1, key=f"hops-{iri}") or 1
-        render_graph(neighbourhood_of(context, iri, int(hops)), int(hops))
+        graph = neighbourhood_of(context, iri, int(hops))
+        render_graph(graph, int(hops))
+        render_why(graph, projection_of(context))
+        if head.cls == "Major":
+            render_similar_majors(projection_of(context), iri)
     render_alignments(context, iri, head.cls, head.label)
 
 

@@ -1,4 +1,4 @@
-"""The neighbourhood graph: ECharts (streamlit-echarts bundles it, nothing loads from a CDN), coloured by class.
+"""The neighbourhood graph, the "why?" of a link and a major's similar majors: ECharts (streamlit-echarts bundles it, nothing loads from a CDN), coloured by class.
 
 A click on a node returns its IRI to Python, which opens that node's page; the neighbours are
 also listed as links under the graph (keyboard users, tests, and a browser without the component).
@@ -7,15 +7,18 @@ also listed as links under the graph (keyboard users, tests, and a browser witho
 from __future__ import annotations
 
 import hashlib
-import math
 from typing import Any
 
+import networkx as nx
 import streamlit as st
 
+from kg.graph.paths import GraphPath, best_paths
+from kg.graph.similar import similar_majors
 from webapp import state
-from webapp.graph_model import Neighbourhood
-from webapp.i18n import language, t
+from webapp.graph_model import Neighbourhood, ring_positions
+from webapp.i18n import language, pick, t
 from webapp.links import entity_link, open_entity
+from webapp.text import escape_markdown
 
 LAST_CLICK = "vetgraph_graph_click"
 #: Colours by class (ECharts' default palette, fixed so a class keeps its colour from page to page).
@@ -32,34 +35,12 @@ CLICK_HANDLER = ("function(params) { if (params.dataType === 'node' && params.da
                  "{ return {iri: params.data.iri, at: Date.now()}; } }")
 
 
-def ring_positions(graph: Neighbourhood) -> dict[str, tuple[float, float]]:
-    """Where each node is drawn: the centre in the middle, the first hop on a ring around it grouped by class,
-    the second hop on an outer ring beside the node that reached it (deterministic, so a click lands)."""
-    first = sorted((n for n in graph.nodes.values() if graph.hops.get(n.iri) == 1), key=lambda n: (n.cls, n.label))
-    places: dict[str, tuple[float, float]] = {graph.centre: (0.0, 0.0)}
-    angles: dict[str, float] = {}
-    for i, node in enumerate(first):
-        angle = -math.pi / 2 + 2 * math.pi * i / max(1, len(first))
-        angles[node.iri] = angle
-        places[node.iri] = (math.cos(angle), math.sin(angle))
-    parents: dict[str, str] = {}
-    for edge in graph.edges:
-        for near, far in ((edge.source, edge.target), (edge.target, edge.source)):
-            if graph.hops.get(far) == 2 and near in angles:
-                parents.setdefault(far, near)
-    second = sorted(parents, key=lambda iri: (angles[parents[iri]], graph.nodes[iri].cls, graph.nodes[iri].label))
-    for i, iri in enumerate(second):
-        angle = -math.pi / 2 + 2 * math.pi * (i + 0.5) / max(1, len(second))
-        places[iri] = (2.0 * math.cos(angle), 2.0 * math.sin(angle))
-    return places
-
-
 def graph_options(graph: Neighbourhood) -> dict[str, Any]:
     """The ECharts option object of the graph, one category a class."""
     labels = state.labels()
     classes = sorted({node.cls for node in graph.nodes.values()})
     category = {cls: i for i, cls in enumerate(classes)}
-    places = ring_positions(graph)
+    places = graph.positions or ring_positions(graph)
     data = []
     for iri, node in graph.nodes.items():
         if iri not in places:
@@ -116,3 +97,46 @@ def render_graph(graph: Neighbourhood, hops: int) -> None:
         for node in neighbours:
             kind = labels.of_class(node.cls, language()) if node.cls else ""
             entity_link(node.iri, f"{kind}{t('colon')}{node.label}" if kind else node.label)
+
+
+def render_why(graph: Neighbourhood, projection: nx.Graph | None) -> None:
+    """"Why?": the best paths from the centre to a neighbour the reader picks, each link with its evidence."""
+    if projection is None or graph.centre not in projection:
+        return
+    others = [n for n in sorted(graph.nodes.values(), key=lambda n: (graph.hops.get(n.iri, 3), n.cls, n.label))
+              if n.iri != graph.centre and n.iri in projection]
+    with st.expander(pick("为什么相连？", "Why are they linked?"), expanded=False):
+        chosen = st.selectbox(pick("相邻节点", "Neighbour"), [n.iri for n in others], index=None,
+                              format_func=lambda iri: graph.nodes[iri].label, key=f"why-{graph.centre}",
+                              placeholder=pick("选择一个节点", "Pick a node"))
+        if not chosen:
+            return
+        paths = explain_paths(projection, graph.centre, chosen)
+        if not paths:
+            st.caption(pick("四跳之内没有路径。", "No path within four hops."))
+        for rank, path in enumerate(paths, start=1):
+            st.markdown(f"**{rank}.** " + " → ".join(escape_markdown(n.label) for n in path.nodes))
+            labels = {n.iri: n.label for n in path.nodes}
+            for edge in path.edges:
+                st.caption(f"{escape_markdown(labels[edge.source])} —{edge.relation}→ "
+                           f"{escape_markdown(labels[edge.target])} · {edge.method}/{edge.resolved_by} "
+                           f"{edge.score:.2f} {edge.status} · {escape_markdown(edge.evidence[:200])}")
+
+
+def explain_paths(projection: nx.Graph, source: str, target: str) -> list[GraphPath]:
+    """At most three paths of at most four hops (what `vetgraph explain` prints by default)."""
+    return best_paths(projection, [source], [target], max_hops=4, top=3)
+
+
+def render_similar_majors(projection: nx.Graph | None, major: str) -> None:
+    """The majors most like this one, with what they share (`vetgraph similar`)."""
+    if projection is None or major not in projection:
+        return
+    found = similar_majors(projection, major, top=8)
+    names = {"certificate": pick("证书", "certificates"), "occupation": pick("职业", "occupations"),
+             "industry": pick("行业", "industries"), "course": pick("课程", "courses")}
+    with st.expander(pick(f"相似专业（{len(found)}）", f"Similar majors ({len(found)})"), expanded=False):
+        for item in found:
+            entity_link(item.iri, f"{item.code or ''} {item.label} · {item.score:.2f}")
+            st.caption(" · ".join(f"{names[kind]}{t('colon')}{'、'.join(shared[:5])}"
+                                  + ("…" if len(shared) > 5 else "") for kind, shared in item.shared.items()))

@@ -11,6 +11,7 @@ import click
 from kg.cli.align import align_group
 from kg.cli.export import export_group
 from kg.cli.export_maps import export_alignment_command, export_gaps_command
+from kg.cli.graph import explain_command, reach_command, similar_command
 from kg.cli.importing import import_group
 from kg.cli.ingest import ingest_command
 from kg.cli.model import model_group
@@ -54,6 +55,8 @@ def cli(ctx: click.Context, store: str | None) -> None:
 for _command in (ingest_command, stats_command, sparql_command, validate_command, export_group,
                  index_command, search_command, model_group, align_group, review_group, import_group,
                  serve_command):
+    cli.add_command(_command)
+for _command in (explain_command, similar_command, reach_command):
     cli.add_command(_command)
 for _command in (export_alignment_command, export_gaps_command):
     export_group.add_command(_command)
