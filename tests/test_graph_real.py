@@ -67,3 +67,15 @@ def test_the_entity_page_neighbourhood_comes_from_the_projection(real_home: Home
     assert graph.positions and set(graph.positions) == set(graph.nodes)
     assert {"Course", "Certificate", "Occupation"} <= {n.cls for n in graph.neighbours()}
     assert all(projection.has_edge(e.source, e.target) for e in graph.edges)
+
+
+def test_align_suggest_names_the_similar_majors_linked_to_a_suggested_certificate(real_home: Home) -> None:
+    found = json.loads(invoke(real_home, "align", "suggest", "--major", "460702", "--type", "Certificate", "--json"))
+    projection = cached_projection(real_home)
+    backed = [s for s in found if s.get("similar_majors")]
+    assert backed and all(s["method"] != "stated" for s in backed)
+    for suggestion in backed:
+        for major in suggestion["similar_majors"]:
+            assert suggestion["iri"] in projection.adj[major["iri"]]  # each named major is linked to it
+            assert major["shared"] and major["iri"] != MAJOR
+    assert "相似专业亦对应" in invoke(real_home, "align", "suggest", "--major", "460702", "--type", "Certificate")

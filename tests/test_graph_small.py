@@ -240,3 +240,11 @@ def test_the_entity_page_explains_a_neighbour_and_lists_similar_majors(monkeypat
     paths = [m.value for m in app.markdown if m.value.startswith("**1.**")]
     assert paths == ["**1.** 光伏工程技术 → 光伏电站运维职业技能等级证书"]
     assert any("major-certificate" in c.value and "stated/name" in c.value for c in app.caption)
+
+
+def test_the_similar_majors_linked_to_a_certificate_are_the_peer_evidence(graph: nx.Graph) -> None:
+    from kg.graph.similar import similar_majors_stating
+
+    found = similar_majors_stating(graph, f"{ID}major/430301", [f"{ID}certificate/pv", f"{ID}certificate/none"])
+    assert {cert: [short(m.iri) for m in majors] for cert, majors in found.items()} == {
+        f"{ID}certificate/pv": ["major/430302"]}

@@ -44,6 +44,8 @@ class Suggestion:
     alignment: str | None = None
     level: str | None = None
     evidence: str | None = None
+    #: majors most like this one that are linked to the suggested node (kg.graph.similar, added by the CLI)
+    similar_majors: list[dict[str, object]] | None = None
 
     def to_json(self) -> dict[str, object]:
         return {key: value for key, value in asdict(self).items() if value is not None or key == "code"}

@@ -5,12 +5,18 @@ from __future__ import annotations
 import json
 import re
 import sys
-from typing import Any
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from kg.cli.common import home_of
 from kg.errors import VetgraphError
+
+if TYPE_CHECKING:
+    from kg.align.suggest import Suggestion
+    from kg.store.base import GraphStore
+    from kg.store.home import Home
 
 _IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 _MAJOR_CODE = re.compile(r"^\d{6}K?$")
@@ -115,6 +121,8 @@ def suggest_command(ctx: click.Context, major: str | None, certificate: str | No
     if not store.ask(f"ASK {{ <{node}> a vet:{node_type} }}"):
         raise VetgraphError(f"no {node_type} {value} in the store")
     found = suggest(store, node, node_type=node_type, types=list(types) or None, top=top)  # Choice gives CLASSES' case
+    if node_type == "Major":
+        found = _with_similar_majors(home, store, node, found)
     from kg.search.index import SearchIndex
 
     if not SearchIndex(home.index).exists():
@@ -127,4 +135,31 @@ def suggest_command(ctx: click.Context, major: str | None, certificate: str | No
         level = f"（{item.level}）" if item.level else ""
         click.echo(f"{rank:>2}. [{item.type}]{code} {item.label}{level}  "
                    f"{item.method}/{item.resolved_by} {item.score:.2f} {item.strength} {item.status}")
+        if item.similar_majors:
+            click.echo("      相似专业亦对应 / also linked to similar majors: " + "、".join(
+                f"{m['code'] or m['label']} {m['label']} ({float(m['score']):.2f})" for m in item.similar_majors))
     click.echo(f"{len(found)} links of {node}", err=True)
+
+
+#: similar majors shown beside one suggested certificate
+SIMILAR_SHOWN = 3
+
+
+def _with_similar_majors(home: Home, store: GraphStore, major: str, found: list[Suggestion]) -> list[Suggestion]:
+    """Suggested certificates with the similar majors (kg.graph.similar: shared certificates, occupations,
+    industries, courses) that are linked to them, in their evidence: why a peer's certificate fits this major."""
+    suggested = [s.iri for s in found if s.type == "Certificate" and s.method != "stated"]
+    if not suggested:
+        return found
+    from kg.graph.cache import cached_projection
+    from kg.graph.similar import similar_majors_stating
+
+    stating = similar_majors_stating(cached_projection(home, store=store), major, suggested)
+    out = []
+    for item in found:
+        peers = stating.get(item.iri)
+        if peers:
+            item = replace(item, similar_majors=[{"iri": p.iri, "label": p.label, "code": p.code, "score": p.score,
+                                                  "shared": p.shared} for p in peers[:SIMILAR_SHOWN]])
+        out.append(item)
+    return out

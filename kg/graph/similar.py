@@ -93,3 +93,15 @@ def similar_majors(graph: nx.Graph, major: str, *, top: int = 10) -> list[Simila
         out.append(SimilarMajor(other, str(data.get("label", other)), data.get("code"), round(score, 4),
                                 {kind: by_kind[kind] for kind in KIND_WEIGHTS if kind in by_kind}))
     return out
+
+
+def similar_majors_stating(graph: nx.Graph, major: str, certificates: list[str], *, among: int = 20
+                           ) -> dict[str, list[SimilarMajor]]:
+    """For each certificate, the majors among the ``among`` most similar to ``major`` that are linked to it
+    (best first): the peer evidence `align suggest` shows beside a suggested certificate."""
+    wanted = set(certificates)
+    found: dict[str, list[SimilarMajor]] = defaultdict(list)
+    for similar in similar_majors(graph, major, top=among):
+        for certificate in wanted.intersection(graph.adj[similar.iri]):
+            found[certificate].append(similar)
+    return dict(found)
