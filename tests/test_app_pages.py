@@ -104,6 +104,18 @@ def test_the_map_of_590302_shows_its_matrix_and_offers_every_export(
     assert "居民服务业" in served and "养老护理员" in served
 
 
+def test_a_cell_of_the_map_says_why_its_course_and_certificate_are_aligned(
+        monkeypatch: pytest.MonkeyPatch, demo_home: Path) -> None:
+    app = open_page(monkeypatch, demo_home, ALIGNMENT, major="590302")
+    why = app.selectbox(key="cell-why-https://w3id.org/vetgraph/id/major/590302")
+    cell = next(i for i, name in enumerate(why.options) if name.startswith("老年人生活与基础照护实务 × 老年照护职业"))
+    why.select_index(cell).run()
+    assert not app.exception, app.exception
+    shown = texts(app, "markdown") + "\n" + texts(app, "caption")
+    assert "本格" in shown and "从课程出发" in shown
+    assert "老年人生活与基础照护实务 → " in shown and "老年照护职业技能等级证书" in shown  # a path, its ends
+
+
 def test_picking_a_major_by_its_option_builds_its_map(monkeypatch: pytest.MonkeyPatch, demo_home: Path) -> None:
     app = open_page(monkeypatch, demo_home, ALIGNMENT)
     assert not app.get("vega_lite_chart")

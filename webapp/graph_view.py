@@ -111,16 +111,20 @@ def render_why(graph: Neighbourhood, projection: nx.Graph | None) -> None:
                               placeholder=pick("选择一个节点", "Pick a node"))
         if not chosen:
             return
-        paths = explain_paths(projection, graph.centre, chosen)
-        if not paths:
-            st.caption(pick("四跳之内没有路径。", "No path within four hops."))
-        for rank, path in enumerate(paths, start=1):
-            st.markdown(f"**{rank}.** " + " → ".join(escape_markdown(n.label) for n in path.nodes))
-            labels = {n.iri: n.label for n in path.nodes}
-            for edge in path.edges:
-                st.caption(f"{escape_markdown(labels[edge.source])} —{edge.relation}→ "
-                           f"{escape_markdown(labels[edge.target])} · {edge.method}/{edge.resolved_by} "
-                           f"{edge.score:.2f} {edge.status} · {escape_markdown(edge.evidence[:200])}")
+        show_paths(explain_paths(projection, graph.centre, chosen))
+
+
+def show_paths(paths: list[GraphPath]) -> None:
+    """Each path as its nodes, then each of its links with method, score, status and evidence."""
+    if not paths:
+        st.caption(pick("四跳之内没有路径。", "No path within four hops."))
+    for rank, path in enumerate(paths, start=1):
+        st.markdown(f"**{rank}.** " + " → ".join(escape_markdown(n.label) for n in path.nodes))
+        labels = {n.iri: n.label for n in path.nodes}
+        for edge in path.edges:
+            st.caption(f"{escape_markdown(labels[edge.source])} —{edge.relation}→ "
+                       f"{escape_markdown(labels[edge.target])} · {edge.method}/{edge.resolved_by} "
+                       f"{edge.score:.2f} {edge.status} · {escape_markdown(edge.evidence[:200])}")
 
 
 def explain_paths(projection: nx.Graph, source: str, target: str) -> list[GraphPath]:

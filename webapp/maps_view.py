@@ -28,9 +28,12 @@ from kg.maps.certificate_map import certificate_map
 from kg.maps.major_map import major_map
 from kg.maps.model import METHOD_LABELS, STATUS_LABELS, STRENGTH_LABELS, STRENGTHS, AlignmentMap, Link
 from kg.store.base import GraphStore
+from webapp.cell_why_view import render_cell_why
+from webapp.entity_view import projection_of
 from webapp.i18n import pick, t
 from webapp.links import CERTIFICATE_PARAM, MAJOR_PARAM, entity_href
 from webapp.state import AppContext, per_snapshot
+from webapp.text import escape_markdown
 
 MAJORS_QUERY = """
 SELECT ?code ?label ?level WHERE { ?major a vet:Major ; skos:notation ?code ; skos:prefLabel ?label .
@@ -298,16 +301,17 @@ def pick_certificate(context: AppContext) -> AlignmentMap | None:
 
 
 def show_map(context: AppContext, amap: AlignmentMap) -> None:
-    st.subheader(amap.title)
+    st.subheader(escape_markdown(amap.title), anchor=False)
     subject = amap.subject
-    st.markdown(f"[{pick('打开', 'Open')} {subject.label}]({entity_href(subject.iri)}) · "
+    st.markdown(f"[{pick('打开', 'Open')} {escape_markdown(subject.label)}]({entity_href(subject.iri)}) · "
                 f"{pick('生成时间（最近一次导入）', 'as of the latest ingest')}：{amap.generated_at}")
     for note in amap.notes:
-        st.info(note)
+        st.info(escape_markdown(note))
     show_downloads(context, amap)
     gaps = [c.link.node.label for c in amap.certificates if c.gap]
     if gaps:
-        st.warning(pick("缺口：明确对应但没有课程覆盖的证书：", "Gaps: stated certificates no course covers: ") + "、".join(gaps))
+        st.warning(pick("缺口：明确对应但没有课程覆盖的证书：", "Gaps: stated certificates no course covers: ")
+                   + "、".join(escape_markdown(label) for label in gaps))
     metrics = st.columns(4)
     metrics[0].metric(pick("课程", "Courses"), len(amap.courses))
     metrics[1].metric(pick("证书", "Certificates"), len(amap.certificates))
@@ -328,6 +332,7 @@ def show_map(context: AppContext, amap: AlignmentMap) -> None:
                     + (pick("没有课程。", "no courses.") if not amap.courses else pick("没有证书。", "no certificates.")))
     with tabs[1]:
         st.dataframe(sheet_frame(detail_sheet(amap)), hide_index=True, width="stretch")
+        render_cell_why(amap, projection_of(context))
     with tabs[2]:
         if is_major:
             st.markdown(f"**{pick('行业', 'Industries')}**")
@@ -346,9 +351,9 @@ def show_map(context: AppContext, amap: AlignmentMap) -> None:
 
 def show_competencies(amap: AlignmentMap) -> None:
     for heading, text in amap.profile_texts.items():
-        st.markdown(f"**{heading}**：{text}")
+        st.markdown(f"**{escape_markdown(heading)}**：{escape_markdown(text)}")
     if amap.competencies:
-        st.markdown("\n".join(f"{item.order}. {item.text}" for item in amap.competencies))
+        st.markdown("\n".join(f"{item.order}. {escape_markdown(item.text)}" for item in amap.competencies))
     elif amap.subject.type == "Major":
         st.caption(pick("无专业简介：没有能力要求。", "No profile: no competencies."))
     else:
