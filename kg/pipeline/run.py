@@ -1,4 +1,4 @@
-"""`vetgraph ingest`: walk the paths, parse each file with its ingestor, commit it atomically, resolve."""
+"""`vetgraph ingest`: walk the paths, parse each file (here or in workers), commit each atomically in order, resolve."""
 
 from __future__ import annotations
 
@@ -7,17 +7,18 @@ import os
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor
+from contextlib import closing
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pyoxigraph import NamedNode
-
 from kg.core import iris
-from kg.errors import SourceError, StoreError, UnknownKindError, VetgraphError
+from kg.errors import SourceError, StoreError, VetgraphError
+from kg.pipeline.parse import ParsedFile, ParseTask
+from kg.pipeline.pool import parse_in_order, resolve_workers
 from kg.pipeline.report import FileOutcome, IngestReport
-from kg.store.base import SourceRecord
+from kg.store.base import GraphStore, SourceRecord
 from kg.store.home import Home
-from kg.store.manifest import file_sha256
 
 
 def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
@@ -37,10 +38,15 @@ def _now() -> str:
 
 def ingest(home: Home, paths: list[Path], *, kind: str | None = None,
            progress: Callable[[Iterable[tuple[Path, bool]]], Iterable[tuple[Path, bool]]] | None = None,
-           on_wait: Callable[[str], None] | None = None, command: str = "vetgraph ingest") -> IngestReport:
-    """Ingest files and folders into ``home``; every file is all-or-nothing, the run continues past failures."""
-    from ingest.registry import choose_ingestor
+           on_wait: Callable[[str], None] | None = None, command: str = "vetgraph ingest",
+           workers: int = 1, executor: Executor | None = None) -> IngestReport:
+    """Ingest files and folders into ``home``; every file is all-or-nothing, the run continues past failures.
 
+    ``workers`` > 1 parses in that many processes (0: one per core, capped) while this process alone
+    writes, file by file in the order the files were found, so the graph and the report are the same
+    for any number of workers. ``executor`` (any concurrent.futures.Executor, e.g. a Dask client's)
+    runs the parsing instead, with ``workers`` files in flight.
+    """
     run = iris.run(str(uuid.uuid4()))
     report = IngestReport(run=run)
     started = _now()
@@ -48,6 +54,7 @@ def ingest(home: Home, paths: list[Path], *, kind: str | None = None,
     for path in missing:
         report.files.append(FileOutcome(str(path), "rejected", reason="no such file or folder"))
     candidates = list(discover(p for p in paths if p.exists()))
+    workers = min(resolve_workers(workers), max(1, len(candidates)))
     with home.writer(on_wait=on_wait) as store:
         if store.capabilities.read_only:
             raise StoreError(f"{home.root}: the store opened read-only; nothing can be ingested into it")
@@ -56,44 +63,10 @@ def ingest(home: Home, paths: list[Path], *, kind: str | None = None,
                                 "leave part of its statements until it is ingested again")
         known = store.sources()
         owners = {r.document: r.path for r in known.values() if r.document}
-        for path, explicit in (progress(candidates) if progress else candidates):
-            begun = time.perf_counter()
-            resolved = str(path.resolve())
-            try:
-                ingestor = choose_ingestor(path, kind)
-            except UnknownKindError as error:
-                status = "rejected" if explicit else "skipped"
-                report.files.append(FileOutcome(resolved, status, reason=str(error).split(": ", 1)[-1]))
-                continue
-            outcome = FileOutcome(resolved, "added", kind=ingestor.kind)
-            report.files.append(outcome)
-            try:
-                sha = file_sha256(path)
-                previous = known.get(resolved)
-                if previous and previous.sha256 == sha and previous.parser_version == ingestor.parser_version:
-                    outcome.status, outcome.triples = "unchanged", previous.triple_count
-                    outcome.rejections = previous.rejections
-                    continue
-                parsed = ingestor.parse(path, NamedNode(iris.source(resolved)))
-                owner = owners.get(parsed.document or "")
-                if owner and owner != resolved:
-                    raise SourceError(path, f"document {parsed.document} already comes from {owner}; "
-                                            "rename one of the files or remove the other first")
-                record = SourceRecord(
-                    iri=iris.source(resolved), path=resolved, sha256=sha, kind=ingestor.kind,
-                    parser_version=ingestor.parser_version, graph=iris.source_graph(resolved, sha, ingestor.parser_version),
-                    ingested_at=_now(), run=run, document=parsed.document, rejections=parsed.rejections,
-                )
-                outcome.triples = store.commit_source(record, parsed.triples)
-                outcome.status = "replaced" if previous else "added"
-                outcome.summary, outcome.rejections = parsed.summary, parsed.rejections
-                known[resolved] = record
-                if parsed.document:
-                    owners[parsed.document] = resolved
-            except VetgraphError as error:
-                outcome.status, outcome.reason = "rejected", str(error)
-            finally:
-                outcome.seconds = round(time.perf_counter() - begun, 3)
+        tasks = [_task(path, kind, known) for path, _ in candidates]
+        with closing(parse_in_order(tasks, workers=workers, executor=executor)) as parsed_files:
+            for (_path, explicit), parsed in zip(progress(candidates) if progress else candidates, parsed_files):
+                report.files.append(_write(store, parsed, explicit, run, known, owners))
         if any(f.status in ("added", "replaced") for f in report.files):
             from kg.pipeline.steps import AFTER_INGEST
             from kg.resolve.runner import run_resolvers
@@ -103,6 +76,55 @@ def ingest(home: Home, paths: list[Path], *, kind: str | None = None,
             store.record_run(run, started, _now(), command)
     _save(home, report)
     return report
+
+
+def _task(path: Path, kind: str | None, known: dict[str, SourceRecord]) -> ParseTask:
+    resolved = str(path.resolve())
+    previous = known.get(resolved)
+    return ParseTask(str(path), resolved, kind, previous.sha256 if previous else None,
+                     previous.parser_version if previous else None)
+
+
+def _write(store: GraphStore, parsed: ParsedFile, explicit: bool, run: str,
+           known: dict[str, SourceRecord], owners: dict[str, str]) -> FileOutcome:
+    """Commit one parsed file (the writer's part); ``known`` and ``owners`` follow what was written."""
+    resolved = parsed.task.resolved
+    if parsed.status == "unknown":
+        return FileOutcome(resolved, "rejected" if explicit else "skipped", reason=parsed.reason.split(": ", 1)[-1])
+    begun = time.perf_counter()
+    outcome = FileOutcome(resolved, "added", kind=parsed.kind)
+    try:
+        previous = known.get(resolved)
+        if parsed.status == "rejected":
+            outcome.status, outcome.reason = "rejected", parsed.reason
+        elif (previous and previous.sha256 == parsed.sha256
+              and previous.parser_version == parsed.parser_version):
+            outcome.status, outcome.triples = "unchanged", previous.triple_count
+            outcome.rejections = previous.rejections
+        else:
+            result = parsed.result
+            assert result is not None and parsed.kind is not None
+            owner = owners.get(result.document or "")
+            if owner and owner != resolved:
+                raise SourceError(parsed.task.path, f"document {result.document} already comes from {owner}; "
+                                                    "rename one of the files or remove the other first")
+            record = SourceRecord(
+                iri=iris.source(resolved), path=resolved, sha256=parsed.sha256, kind=parsed.kind,
+                parser_version=parsed.parser_version,
+                graph=iris.source_graph(resolved, parsed.sha256, parsed.parser_version),
+                ingested_at=_now(), run=run, document=result.document, rejections=result.rejections,
+            )
+            outcome.triples = store.commit_source(record, result.triples)
+            outcome.status = "replaced" if previous else "added"
+            outcome.summary, outcome.rejections = result.summary, result.rejections
+            known[resolved] = record
+            if result.document:
+                owners[result.document] = resolved
+    except VetgraphError as error:
+        outcome.status, outcome.reason = "rejected", str(error)
+    finally:
+        outcome.seconds = round(parsed.seconds + time.perf_counter() - begun, 3)
+    return outcome
 
 
 def _save(home: Home, report: IngestReport) -> None:
