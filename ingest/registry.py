@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ingest.base import NOT_DATA, Ingestor
-from kg.errors import UnknownKindError
+from kg.errors import UnknownKindError, VetgraphError
 
 
 def _registry() -> dict[str, Ingestor]:
@@ -29,29 +29,46 @@ def get_ingestor(kind: str) -> Ingestor:
 
 
 def choose_ingestor(path: Path, kind: str | None = None) -> Ingestor:
-    """The ingestor for ``path``; raises UnknownKindError saying why no kind matched."""
+    """The ingestor for ``path``; raises UnknownKindError saying why no kind matched.
+
+    A file no reader could read (empty, too big, another format than its suffix says) is refused
+    once, before any kind is tried; a reading error every kind ran into is said once too.
+    """
     if kind is not None:
-        return get_ingestor(kind)
+        return get_ingestor(kind)  # its reader refuses what it cannot read
     if path.stem.lower() in NOT_DATA:
         raise UnknownKindError(f"{path}: a {path.stem} file is documentation, not data")
-    reasons: list[str] = []
     registry = _registry()
+    candidates = [i for i in registry.values() if path.suffix.lower() in i.suffixes]
+    if not candidates:
+        suffixes = sorted({s for i in registry.values() for s in i.suffixes})
+        raise UnknownKindError(f"{path}: no ingestor reads {path.suffix or 'files without a suffix'} files "
+                               f"(known: {' '.join(suffixes)})")
+    _preflight(path)
+    reasons: dict[str, str] = {}
     chosen = []
-    for ingestor in registry.values():
-        if path.suffix.lower() not in ingestor.suffixes:
-            continue
+    for ingestor in candidates:
         why_not = ingestor.detect(path)
         if why_not is None:
             chosen.append(ingestor)
         else:
-            reasons.append(f"not {ingestor.kind}: {why_not}")
+            reasons[ingestor.kind] = why_not
     if len(chosen) == 1:
         return chosen[0]
     if len(chosen) > 1:
         raise UnknownKindError(f"{path}: ambiguous, matches {', '.join(i.kind for i in chosen)}; choose with --kind")
-    if not reasons:
-        suffixes = sorted({s for i in registry.values() for s in i.suffixes})
-        raise UnknownKindError(f"{path}: no ingestor reads {path.suffix or 'files without a suffix'} files "
-                               f"(known: {' '.join(suffixes)})")
-    raise UnknownKindError(f"{path}: no ingestor recognises this file ({'; '.join(reasons)}); "
+    if len(reasons) > 1 and len(set(reasons.values())) == 1:
+        raise UnknownKindError(f"{path}: {next(iter(reasons.values()))} (tried {', '.join(reasons)})")
+    listed = "; ".join(f"not {kind}: {why}" for kind, why in reasons.items())
+    raise UnknownKindError(f"{path}: no ingestor recognises this file ({listed}); "
                            f"known kinds: {', '.join(sorted(registry))}")
+
+
+def _preflight(path: Path) -> None:
+    """The sniffing checks of ``readers.sniff``, their error (or a bad limit setting) as an UnknownKindError."""
+    from ingest.readers.sniff import preflight
+
+    try:
+        preflight(path)
+    except VetgraphError as error:
+        raise UnknownKindError(str(error) if str(error).startswith(str(path)) else f"{path}: {error}") from None

@@ -17,7 +17,7 @@ def _detect(kind: CatalogueKind, path: Path) -> str | None:
     try:
         header = read_header(path)
     except SourceError as error:
-        return error.reason
+        return error.reason if error.line is None else f"line {error.line}: {error.reason}"
     return None if kind.matches(header) else f"header lacks {kind.kind} columns ({kind.expected()})"
 
 

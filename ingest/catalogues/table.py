@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.readers.decode import decode_bytes, read_bytes
+from ingest.readers.decode import decode_bytes, decode_first_line, read_bytes
 from kg.errors import SourceError
 
 TABLE_SUFFIXES = (".csv", ".xlsx", ".jsonl")
@@ -38,9 +38,12 @@ def read_header(path: Path) -> list[str]:
     """Just the header, cheaply, for kind detection."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        with path.open("rb") as handle:
-            first = handle.readline(1 << 16)
-        text = decode_bytes(first, path) if first.strip() else ""
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(1 << 16)
+        except OSError as error:
+            raise SourceError(path, f"cannot read: {error.strerror or error}") from None
+        text = decode_first_line(head, path)
         return [cell.strip() for cell in next(csv.reader([text.lstrip("\ufeff")]), [])]
     return read_table(path).header
 
@@ -64,23 +67,38 @@ def _read_csv(path: Path) -> RawTable:
 
 
 def _read_xlsx(path: Path) -> RawTable:
+    """The first sheet's cached values (formulas are never evaluated), after the zip passed the unpacked-size check."""
+    from xml.etree.ElementTree import ParseError
     from zipfile import BadZipFile
 
     import openpyxl
+    from lxml.etree import XMLSyntaxError
 
+    from ingest.readers.limits import check_zip
+
+    data = read_bytes(path)
+    if not data.strip():
+        raise SourceError(path, "empty file")
+    if not data.startswith(b"PK"):
+        raise SourceError(path, "not a readable .xlsx workbook: not a zip archive (truncated or another format?)")
+    check_zip(path, data)
+    broken = (BadZipFile, KeyError, OSError, ValueError, TypeError, IndexError, EOFError, ParseError, XMLSyntaxError)
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, KeyError, OSError, ValueError) as error:
-        raise SourceError(path, f"not a readable .xlsx workbook: {error}") from error
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except broken as error:
+        raise SourceError(path, f"not a readable .xlsx workbook: {str(error) or type(error).__name__}") from None
     try:
-        sheet = book.worksheets[0]
-        cells = sheet.iter_rows(values_only=True)
+        if not book.worksheets:
+            raise SourceError(path, "empty workbook: no sheet")
+        cells = book.worksheets[0].iter_rows(values_only=True)
         header_row = next(cells, None)
         if header_row is None:
             raise SourceError(path, "empty workbook: no header row")
         header = [_cell(value).strip() for value in header_row]
         rows = [(number, [_cell(value) for value in row])
                 for number, row in enumerate(cells, start=2) if any(_cell(v).strip() for v in row)]
+    except broken as error:
+        raise SourceError(path, f"corrupt .xlsx workbook: {str(error) or type(error).__name__}") from None
     finally:
         book.close()
     return RawTable(header, rows)

@@ -23,8 +23,8 @@ def read_docx_blocks(path: Path) -> list[Block]:
     document = open_docx(path)
     try:
         return list(document_blocks(document))
-    except (KeyError, ValueError) as err:
-        raise SourceError(path, f"corrupt .docx: {err}") from None
+    except (KeyError, ValueError, TypeError, AttributeError, IndexError) as err:
+        raise SourceError(path, f"corrupt .docx: {str(err) or type(err).__name__}") from None
 
 
 def document_blocks(document: Any) -> Iterator[Block]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
+from ingest.readers.limits import check_size
 from kg.errors import SourceError
 
 BOMS: tuple[tuple[bytes, str], ...] = (
@@ -16,8 +18,9 @@ BOMS: tuple[tuple[bytes, str], ...] = (
 
 
 def read_bytes(path: Path | str) -> bytes:
-    """The file's bytes, or a SourceError saying why it cannot be read."""
+    """The file's bytes, or a SourceError saying why it cannot be read (or that it is over the size limit)."""
     try:
+        check_size(path, Path(path).stat().st_size)
         return Path(path).read_bytes()
     except FileNotFoundError:
         raise SourceError(path, "file not found") from None
@@ -25,6 +28,24 @@ def read_bytes(path: Path | str) -> bytes:
         raise SourceError(path, "is a directory, expected a file") from None
     except OSError as err:
         raise SourceError(path, f"cannot read: {err.strerror or err}") from None
+
+
+def decode_first_line(head: bytes, path: Path | str) -> str:
+    """The first line of a file from its first bytes (which may end mid-character), decoded as ``decode_bytes`` does.
+
+    Header sniffing reads only a prefix; UTF-16's two-byte newline rules out cutting the raw bytes at ``\\n``.
+    """
+    for bom, encoding in BOMS:
+        if head.startswith(bom):
+            try:
+                text = codecs.getincrementaldecoder(encoding)(errors="strict").decode(head[len(bom):], final=False)
+            except UnicodeDecodeError as err:
+                raise SourceError(path, f"starts with a {encoding.upper()} byte order mark but byte offset "
+                                        f"{len(bom) + err.start} is not valid {encoding.upper()}") from None
+            return text.replace("\r\n", "\n").replace("\r", "\n").split("\n", 1)[0]
+    end = head.find(b"\n")
+    first = head if end < 0 else head[:end]
+    return decode_bytes(first, path).split("\n", 1)[0] if first.strip() else ""
 
 
 def line_of_offset(data: bytes, offset: int) -> int:

@@ -12,6 +12,7 @@ from typing import Any
 
 from ingest.readers.decode import read_bytes
 from ingest.readers.joining import join_wrapped
+from ingest.readers.limits import check_zip
 from kg.core.records import SourceLine
 from kg.errors import SourceError
 
@@ -30,8 +31,8 @@ def read_docx(path: Path) -> list[SourceLine]:
     document = open_docx(path)
     try:
         return list(document_lines(document))
-    except (KeyError, ValueError) as err:
-        raise SourceError(path, f"corrupt .docx: {err}") from None
+    except (KeyError, ValueError, TypeError, AttributeError, IndexError) as err:
+        raise SourceError(path, f"corrupt .docx: {str(err) or type(err).__name__}") from None
 
 
 def open_docx(path: Path) -> Any:
@@ -47,6 +48,7 @@ def open_docx(path: Path) -> Any:
         raise SourceError(path, "password-protected or not a .docx (OLE container); save it as an unprotected .docx")
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise SourceError(path, "corrupt .docx: not a zip archive (truncated or another format?)")
+    check_zip(path, data)
     try:
         return docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, EOFError, XMLSyntaxError) as err:

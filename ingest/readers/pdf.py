@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import re
+import struct
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -70,7 +72,8 @@ def open_pages(path: Path, visit: Callable[[Any], T]) -> list[T]:
         if isinstance(cause, PDFPasswordIncorrect):
             raise SourceError(path, "password-protected PDF; remove the password first") from None
         raise SourceError(path, f"corrupt PDF: {str(cause) or type(cause).__name__}") from None
-    except (PSException, PDFSyntaxError, ValueError, KeyError, TypeError, IndexError, AttributeError) as err:
+    except (PSException, PDFSyntaxError, ValueError, KeyError, TypeError, IndexError, AttributeError, AssertionError,
+            EOFError, OverflowError, RecursionError, struct.error, zlib.error) as err:
         raise SourceError(path, f"corrupt PDF: {str(err) or type(err).__name__}") from None
 
 
