@@ -15,6 +15,7 @@ from webapp.i18n import t
 from webapp.links import entity_link
 from webapp.search_view import class_badge
 from webapp.state import AppContext
+from webapp.text import escape_markdown
 
 MESSAGE = "vetgraph_review_message"
 REVIEWER = "vetgraph_reviewer"
@@ -50,8 +51,8 @@ def _render_row(context: AppContext, row: AlignmentRow, number: int) -> None:
         cells = st.columns([5, 5, 1.3, 1.3], vertical_alignment="center")
         with cells[0]:
             direction = t("align.out") if row.outgoing else t("align.in")
-            level = f" · {item.level}" if item.level else ""
-            st.markdown(f"{direction} {class_badge(item.type)} `{item.code}`{level}" if item.code
+            level = f" · {escape_markdown(item.level)}" if item.level else ""
+            st.markdown(f"{direction} {class_badge(item.type)} `{item.code.replace('`', '')}`{level}" if item.code
                         else f"{direction} {class_badge(item.type)}{level}")
             entity_link(item.iri, item.label)
         with cells[1]:
@@ -59,7 +60,7 @@ def _render_row(context: AppContext, row: AlignmentRow, number: int) -> None:
                 if item.status in STATUS_COLOURS else item.status
             st.markdown(f"{status} **{item.strength}** · {item.method} · {item.score:.2f}")
             for evidence in row.evidence[:2]:
-                st.caption(f"{t('align.evidence')}{t('colon')}{evidence.text}")
+                st.caption(f"{t('align.evidence')}{t('colon')}{escape_markdown(evidence.text)}")
         help_text = None if row.reviewable else t("align.not_reviewable")
         key = item.alignment or f"{item.iri}-{number}"
         cells[2].button(t("align.accept"), key=f"accept-{key}", disabled=not row.reviewable or

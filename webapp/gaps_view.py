@@ -24,6 +24,7 @@ from webapp.i18n import pick, t
 from webapp.links import DOCUMENT_PARAM, POLICY_PATH, PROVISION_PARAM, entity_href
 from webapp.maps_view import Download, export_bytes, sheet_frame, show_links
 from webapp.state import AppContext, per_snapshot
+from webapp.text import escape_markdown
 
 GAP_DOWNLOADS = (
     Download("CSV", "csv", "text/csv", gap_csv),
@@ -131,7 +132,7 @@ def pick_report(context: AppContext) -> GapReport | None:
 
 
 def show_report(context: AppContext, report: GapReport) -> None:
-    st.subheader(report.document.label)
+    st.subheader(escape_markdown(report.document.label), anchor=False)
     status = LEGAL_STATUS_LABELS.get(report.legal_status or "", report.legal_status or pick("未知", "unknown"))
     st.markdown(f"**{pick('效力', 'Status')}**：{status} · [{pick('在政策阅读器中打开', 'Open in the policy reader')}]"
                 f"({policy_href(report.document.iri)}) · {pick('生成时间（最近一次导入）', 'as of the latest ingest')}："
@@ -169,7 +170,7 @@ def show_uncovered(report: GapReport) -> None:
         missing = [f"{kind_label(kind)} 0（{_zero_reason(item, kind) or pick('无', 'none')}）"
                    for kind, _ in GAP_COUNTS if item.count(kind) == 0]
         if missing:
-            lines.append(f"- **{item.name}**：" + "；".join(missing))
+            lines.append(f"- **{escape_markdown(item.name)}**：" + "；".join(missing))
     if lines:
         st.warning(pick("未覆盖（计数为 0）：", "Uncovered (a count of 0):") + "\n" + "\n".join(lines))
     else:
@@ -180,8 +181,8 @@ def show_field(report: GapReport) -> None:
     names = [item.name for item in report.fields]
     name = st.selectbox(pick("领域", "Field"), names, key="gaps_field")
     item = report.fields[names.index(name)]
-    st.markdown(f"> {item.quote}")
-    where = f"{item.provision.label}" + (f" · {pick('第', 'line ')}{item.line}{pick('行', '')}" if item.line else "")
+    st.markdown(f"> {escape_markdown(item.quote)}")
+    where = escape_markdown(item.provision.label) + (f" · {pick('第', 'line ')}{item.line}{pick('行', '')}" if item.line else "")
     st.markdown(f"[{where}]({policy_href(report.document.iri, item.provision.iri)})")
     for kind, heading in (("industries", pick("国民经济行业分类", "GB/T 4754 classes")),
                           *((kind, kind_label(kind)) for kind, _ in GAP_COUNTS)):

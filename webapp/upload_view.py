@@ -16,13 +16,14 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from kg.errors import VetgraphError
+from kg.errors import SourceError, VetgraphError
 from kg.pipeline.report import IngestReport
 from kg.pipeline.run import ingest
 from kg.search.index import RefreshReport
 from kg.store.home import Home
 from webapp.i18n import pick
 from webapp.state import AppContext, encoder_for, index_of, open_snapshot
+from webapp.text import escape_markdown
 
 UPLOADS = "uploads"
 RESULT_KEY = "upload_result"
@@ -55,9 +56,14 @@ def save_uploads(home: Home, files: Iterable[tuple[str, bytes]]) -> list[Path]:
     """Write each (name, bytes) under ``<home>/uploads/``; a file of the same name is replaced (and re-ingested)."""
     folder = upload_folder(home)
     folder.mkdir(parents=True, exist_ok=True)
+    inside = folder.resolve()
     paths = []
     for name, data in files:
         path = folder / safe_name(name)
+        if path.is_symlink():  # never write through a link to somewhere else: replace the link itself
+            path.unlink()
+        if path.resolve().parent != inside:
+            raise SourceError(name, f"an upload is saved only in {folder}, not at {path.resolve()}")
         path.write_bytes(data)
         paths.append(path)
     return paths
@@ -172,7 +178,7 @@ def show_result(home: Home, result: UploadResult) -> None:
         st.dataframe(rejected, hide_index=True, width="stretch")
     if report.count("added") or report.count("replaced"):
         st.markdown(f"**{pick('对齐关系已按新数据重新计算', 'Alignments were linked again over the whole store')}**")
-        st.markdown("\n".join(f"- {note}" for note in report.notes) or pick("（无说明）", "(no notes)"))
+        st.markdown("\n".join(f"- {escape_markdown(note)}" for note in report.notes) or pick("（无说明）", "(no notes)"))
     if result.index is not None:
         st.markdown(f"**{pick('检索索引已更新', 'Search index refreshed')}**")
         st.caption(result.index.summary())

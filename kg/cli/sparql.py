@@ -21,7 +21,12 @@ def sparql_command(ctx: click.Context, query: str, fmt: str) -> None:
     Example:
       vetgraph sparql "SELECT ?n WHERE { ?p eli:number ?n } LIMIT 5"
     """
+    from kg.errors import QueryRefused
+    from kg.query.guard import refusal
     from kg.query.sparql import read_query, run_query
 
     text = read_query(query)
+    if refusal(text) == "update":  # the reader would call it a syntax error: say what it is
+        raise QueryRefused("update", "read only: SPARQL updates (INSERT, DELETE, LOAD, CLEAR, DROP …) are refused; "
+                                     "the store changes only through `vetgraph ingest`, `align` and `review`")
     click.echo(run_query(home_of(ctx).open_reader(), text, fmt).rstrip("\n"))
