@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from pyoxigraph import NamedNode
@@ -68,6 +68,17 @@ SELECT ?s ?line ?reason ?kept WHERE {{
 }} ORDER BY ?s ?line"""
 
 
+def source_queries(path: str) -> tuple[str, str]:
+    """MANIFEST_QUERY and REJECTIONS_QUERY for the one source file at ``path``.
+
+    A writer looks up the record it replaces with these instead of reading the whole manifest, so a
+    commit costs the same with ten files in the store as with ten thousand.
+    """
+    values = f"VALUES ?s {{ <{iris.source(path)}> }}"
+    return (MANIFEST_QUERY.replace("WHERE {", "WHERE { " + values, 1),
+            REJECTIONS_QUERY.replace("WHERE {", "WHERE { " + values, 1))
+
+
 def records_from_rows(rows: list[dict[str, str]], rejection_rows: list[dict[str, str]]) -> dict[str, SourceRecord]:
     """Build SourceRecords from query rows (plain string values)."""
     rejections: dict[str, list[Rejection]] = {}
@@ -83,3 +94,9 @@ def records_from_rows(rows: list[dict[str, str]], rejection_rows: list[dict[str,
             triple_count=int(row["count"]), document=row.get("doc"), rejections=rejections.get(row["s"], []),
         )
     return records
+
+
+def source_record(select: Callable[[str], list[dict[str, str]]], path: str) -> SourceRecord | None:
+    """The manifest record of the file at ``path`` (None when it was never ingested), read with ``select``."""
+    manifest, rejections = source_queries(path)
+    return records_from_rows(select(manifest), select(rejections)).get(path)

@@ -15,7 +15,8 @@ from kg.core import iris, terms
 from kg.core.rdf import Triple
 from kg.errors import QueryError, StoreError
 from kg.store.base import GRAPH_FORMATS, RESULTS_FORMATS, QueryResult, SourceRecord, StoreCapabilities
-from kg.store.manifest import MANIFEST_QUERY, REJECTIONS_QUERY, manifest_triples, records_from_rows
+from kg.store.manifest import (MANIFEST_QUERY, REJECTIONS_QUERY, manifest_triples, records_from_rows,
+                               source_record)
 from kg.store.updates import forget_statements, insert_data, run_triples
 
 SYSTEM = NamedNode(terms.SYSTEM_GRAPH)
@@ -130,7 +131,7 @@ class OxigraphStore:
         record.triple_count = counter.value
         if OxigraphStore.after_stage is not None:
             OxigraphStore.after_stage(record)
-        old = self.sources().get(record.path)
+        old = source_record(self.select, record.path)
         statements = []
         if old is not None:
             statements += forget_statements(old, keep_graph=old.graph == record.graph)
@@ -140,7 +141,7 @@ class OxigraphStore:
 
     def forget_source(self, path: str) -> bool:
         self._require_writable()
-        old = self.sources().get(path)
+        old = source_record(self.select, path)
         if old is None:
             return False
         self.update(" ;\n".join(forget_statements(old)))

@@ -24,7 +24,8 @@ from kg.core.rdf import Triple
 from kg.errors import QueryError, StoreError
 from kg.store.base import GRAPH_FORMATS, RESULTS_FORMATS, QueryResult, SourceRecord, StoreCapabilities
 from kg.store.http import Client, ServerError
-from kg.store.manifest import MANIFEST_QUERY, REJECTIONS_QUERY, manifest_triples, records_from_rows
+from kg.store.manifest import (MANIFEST_QUERY, REJECTIONS_QUERY, manifest_triples, records_from_rows,
+                               source_record)
 from kg.store.settings import RemoteSettings
 from kg.store.updates import forget_statements, insert_data, run_triples
 
@@ -137,7 +138,7 @@ class RemoteStore:
         record.triple_count = self._put(record.graph, triples, what=record.path)
         if RemoteStore.after_stage is not None:
             RemoteStore.after_stage(record)
-        old = self.sources().get(record.path)
+        old = source_record(self.select, record.path)
         statements = []
         if old is not None:
             statements += forget_statements(old, keep_graph=old.graph == record.graph)
@@ -147,7 +148,7 @@ class RemoteStore:
 
     def forget_source(self, path: str) -> bool:
         self._require_writable()
-        old = self.sources().get(path)
+        old = source_record(self.select, path)
         if old is None:
             return False
         self.update(" ;\n".join(forget_statements(old)))
