@@ -81,6 +81,19 @@ def test_rejections_are_kept_in_the_manifest_and_replaced_with_the_source(store:
     assert store.sources()["/c.csv"].rejections == []
 
 
+def test_one_source_is_read_back_as_the_whole_manifest_has_it(store: GraphStore) -> None:
+    from kg.store.manifest import source_record
+
+    record = _record("/d.csv", "6" * 64)
+    record.rejections = [Rejection(3, "empty name"), Rejection(12, "duplicate code", kept=True)]
+    record.document = f"{EX}doc"
+    store.commit_source(record, _triples(4))
+    store.commit_source(_record("/e.txt", "7" * 64), _triples(1, "e"))
+    for path in ("/d.csv", "/e.txt"):
+        assert source_record(store.select, path) == store.sources()[path]
+    assert source_record(store.select, "/never.txt") is None
+
+
 @pytest.mark.parametrize("fail_after", [0, 1, 50, 99])
 def test_a_failure_while_writing_leaves_the_store_unchanged(store: GraphStore, fail_after: int) -> None:
     store.commit_source(_record("/a.txt", "1" * 64), _triples(10, "old"))

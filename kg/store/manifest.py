@@ -69,14 +69,21 @@ SELECT ?s ?line ?reason ?kept WHERE {{
 
 
 def source_queries(path: str) -> tuple[str, str]:
-    """MANIFEST_QUERY and REJECTIONS_QUERY for the one source file at ``path``.
+    """MANIFEST_QUERY and REJECTIONS_QUERY for the one source file at ``path``, its IRI written in.
 
     A writer looks up the record it replaces with these instead of reading the whole manifest, so a
-    commit costs the same with ten files in the store as with ten thousand.
+    commit costs the same with ten files in the store as with ten thousand. The IRI is written into
+    the patterns (not bound with VALUES, which a server may join after scanning the whole manifest).
     """
-    values = f"VALUES ?s {{ <{iris.source(path)}> }}"
-    return (MANIFEST_QUERY.replace("WHERE {", "WHERE { " + values, 1),
-            REJECTIONS_QUERY.replace("WHERE {", "WHERE { " + values, 1))
+    node = f"<{iris.source(path)}>"
+
+    def one(query: str) -> str:
+        head, body = query.split("WHERE", 1)
+        pattern, brace, order = body.rpartition("}")
+        return (head.replace("SELECT ?s ", f"SELECT ({node} AS ?s) ") + "WHERE" + pattern.replace("?s ", node + " ")
+                + brace + order.replace("?s ", ""))
+
+    return one(MANIFEST_QUERY), one(REJECTIONS_QUERY)
 
 
 def records_from_rows(rows: list[dict[str, str]], rejection_rows: list[dict[str, str]]) -> dict[str, SourceRecord]:
