@@ -44,7 +44,8 @@ def test_the_paths_in_a_help_example_exist(command: tuple[str, ...]) -> None:
 
 def test_the_example_path_finder_sees_the_ingest_example() -> None:
     output = CliRunner().invoke(cli, ["ingest", "--help"]).output
-    assert _example_paths(output) == ["../shared/data/policy", "corpus/policy/demo-school-enterprise-cooperation-measures.md"]
+    assert _example_paths(output) == ["../shared/data/policy", "corpus/policy/demo-school-enterprise-cooperation-measures.md",
+                                      "../shared/data"]
     assert _example_paths("Example:\n  vetgraph ingest corpus/nothing.md\n") == ["corpus/nothing.md"]
 
 
