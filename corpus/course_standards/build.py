@@ -388,12 +388,24 @@ OUTPUTS: dict[str, str] = {
 }
 
 
+#: Where the standards laid out as colleges' exports are (``real_world.LAYOUTS``), apart from the six above.
+REAL_WORLD = "real-world"
+
+
 def build(folder: Path = HERE) -> list[Path]:
-    """Write every standard in ``OUTPUTS`` into ``folder``; returns the paths written."""
+    """Write every standard in ``OUTPUTS`` into ``folder`` and the export-style ones into its ``real-world/``."""
+    from corpus.course_standards.exports import write_docx_export, write_pdf_export
+    from corpus.course_standards.real_world import LAYOUTS
     from corpus.writers import write_docx_blocks, write_pdf_blocks
 
     writers = {"docx": write_docx_blocks, "pdf": write_pdf_blocks}
-    return [writers[suffix](SOURCES[stem], folder / f"{stem}.{suffix}") for stem, suffix in OUTPUTS.items()]
+    written = [writers[suffix](SOURCES[stem], folder / f"{stem}.{suffix}") for stem, suffix in OUTPUTS.items()]
+    exports = {"docx": write_docx_export, "pdf": write_pdf_export}
+    (folder / REAL_WORLD).mkdir(exist_ok=True)
+    for stem, (blocks, suffix, header, footer) in LAYOUTS.items():
+        target = folder / REAL_WORLD / f"{stem}.{suffix}"
+        written.append(exports[suffix](blocks, target, header=header, footer=footer))
+    return written
 
 
 if __name__ == "__main__":

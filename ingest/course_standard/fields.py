@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from ingest.course_standard.basic_info import BasicInfo
 from ingest.course_standard.records import MajorRef
-from ingest.course_standard.text import clean, number_value, tidy, value_or_none
+from ingest.course_standard.text import clean, number_value, squeeze, tidy, value_or_none
 from kg.core.records import Rejection
 
 NATURE_TERMS = re.compile(
@@ -21,6 +21,7 @@ INSTITUTION = re.compile(
     r"专科学校|职业学校|技工学校|中等专业学校|学院|大学|学校))"
 )
 TOTAL_AFTER = re.compile(r"(?:=|＝|共|合计|总计)\s*(\d+(?:\.\d+)?)")
+STANDARD_ALONE = re.compile(r"^(?:课程(?:教学)?标准|课程大纲|教学大纲)$")
 SPLIT_HOURS = re.compile(r"^\s*(?:理论|讲授)\D{0,4}(\d+(?:\.\d+)?)\D+?(?:实践|实训|实验)\D{0,4}(\d+(?:\.\d+)?)")
 
 
@@ -84,7 +85,8 @@ def majors_of(info: BasicInfo, warnings: list[Rejection]) -> list[MajorRef]:
         refs = [MajorRef(r.code, named[r.code][0], r.line) if r.code in named else r for r in refs]
     elif names_without_code:
         listed = "、".join(name for name, _ in names_without_code)
-        warnings.append(Rejection(names_without_code[0][1], f"适用专业 names no major code: {listed}", kept=True))
+        warnings.append(Rejection(names_without_code[0][1],
+                                  f"适用专业 names no major code: {listed} (kept as a major mention)", kept=True))
     unique: dict[str, MajorRef] = {}
     for ref in refs:
         if ref.code not in unique or (unique[ref.code].name is None and ref.name):
@@ -109,7 +111,16 @@ def institution_of(info: BasicInfo, title: str, leading: list[str]) -> str | Non
     if match and clean(title)[match.end():].strip():
         return match.group("name")
     for text in leading:
-        alone = INSTITUTION.match(clean(text))
-        if alone and alone.end() == len(clean(text)):
-            return alone.group("name")
+        line = squeeze(clean(text))
+        alone = INSTITUTION.match(line)
+        if alone and (alone.end() == len(line) or STANDARD_ALONE.match(line[alone.end():])):
+            return alone.group("name")  # a line of its own, or a running header "XX学院  课程标准"
     return None
+
+
+def nature_in_text(text: str | None) -> str | None:
+    """The course nature a description's opening sentence names ('本课程是…专业的专业核心课程' -> 专业核心课)."""
+    if not text:
+        return None
+    match = NATURE_TERMS.search(text.split("。", 1)[0])
+    return match.group(0) if match else None

@@ -1,4 +1,4 @@
-"""The course-standard ingestor as the registry sees it: detected by its basic-information block."""
+"""The course-standard ingestor as the registry sees it: detected by a score of positive evidence (``detection``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from pathlib import Path
 from pyoxigraph import NamedNode
 
 from ingest.base import Ingestor, ParseResult
-from ingest.course_standard.parser import PARSER_VERSION, looks_like_course_standard, parse_course_standard
+from ingest.course_standard.detection import course_standard_evidence
+from ingest.course_standard.parser import PARSER_VERSION, parse_course_standard
 from ingest.course_standard.triples import course_standard_to_triples
 from ingest.readers import read_blocks
 from kg.core import iris
@@ -17,14 +18,14 @@ SUFFIXES = (".docx", ".pdf", ".md", ".markdown", ".txt")
 
 
 def detect_course_standard(path: Path) -> str | None:
-    """A course standard has 课程名称 with 课程代码/学时/学分 before its first content section."""
+    """None when the evidence claims the file (a document that then lacks a required part is refused by
+    the parser, naming it, rather than left to another kind); else what was found and looked for."""
     try:
         blocks = read_blocks(path)
     except SourceError as error:
         return error.reason
-    if looks_like_course_standard(blocks):
-        return None
-    return "no basic-information block (课程名称 with 课程代码, 学时 or 学分) before the content"
+    evidence = course_standard_evidence(blocks)
+    return None if evidence.claims else evidence.declined()
 
 
 def parse_course_standard_file(path: Path, source: NamedNode) -> ParseResult:

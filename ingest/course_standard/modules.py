@@ -46,12 +46,17 @@ class ModuleTable:
 def find_content_table(
     blocks: list[Block], preferred: list[int], stated: Decimal | None, warnings: list[Rejection]
 ) -> ModuleTable | None:
-    """The first table that reads as a content table, looked for at ``preferred`` block indexes first."""
+    """The first table that reads as a content table, looked for at ``preferred`` block indexes first.
+
+    Among the preferred (or else the other) tables, one with tasks or requirements wins over one of
+    titles and hours only (a 学时分配表).
+    """
     order = preferred + [i for i in range(len(blocks)) if i not in preferred]
-    for index in order:
-        block = blocks[index]
-        if isinstance(block, TableBlock) and (columns := find_columns(block)) is not None:
-            return read_table(continued(blocks, index), columns, stated)
+    found = [(index, columns) for index in order
+             if isinstance(blocks[index], TableBlock) and (columns := find_columns(blocks[index])) is not None]
+    found.sort(key=lambda pair: (pair[0] not in preferred, not {"tasks", "requirements"} & set(pair[1].roles)))
+    for index, columns in found[:1]:
+        return read_table(continued(blocks, index), columns, stated)
     for index in preferred:
         block = blocks[index]
         if isinstance(block, TableBlock) and len(block.rows[0]) > 1:

@@ -1,5 +1,6 @@
 """Learning outcomes: the items under 知识目标, 能力目标 (技能目标) and 素质目标 (素养目标, 思政目标).
 
+A matrix table gives them too, with the kinds as its columns or at the start of its rows.
 A kind starts at a sub-heading ('（一）知识目标', '1.知识目标：', '【知识目标】') or an inline prefix
 ('知识目标：掌握…；理解…'), and ends at the next kind or a '…目标' heading of another sort (总体目标).
 Each numbered or bulleted item is one outcome; an unnumbered paragraph gives one per '；' clause.
@@ -39,12 +40,7 @@ def find_outcomes(blocks: list[Block]) -> list[Outcome]:
     kind: str | None = None
     for block in blocks:
         if isinstance(block, TableBlock):
-            for row, line in zip(block.rows, block.lines):
-                row_kind = marker_kind(row[0])[0] if row else None
-                if row_kind:
-                    for cell in row[1:]:
-                        for piece in cell.split("\n"):
-                            outcomes.extend(numbered(row_kind, piece, line, counts))
+            outcomes.extend(table_outcomes(block, counts))
             continue
         if not isinstance(block, Paragraph):  # pragma: no cover - Block is a closed union
             continue
@@ -59,6 +55,26 @@ def find_outcomes(blocks: list[Block]) -> list[Outcome]:
         elif kind:
             outcomes.extend(numbered(kind, block.text, block.line, counts))
     return outcomes
+
+
+def table_outcomes(table: TableBlock, counts: dict[str, int]) -> list[Outcome]:
+    """A matrix of objectives: 知识/能力/素质目标 heading the columns (items down each), or opening each row."""
+    header = [marker_kind(cell) for cell in table.rows[0]] if table.rows else []
+    columns = {position: kind for position, (kind, rest) in enumerate(header) if kind and not rest}
+    found: list[Outcome] = []
+    if len(columns) >= 2:
+        for position, kind in sorted(columns.items()):
+            for row, line in zip(table.rows[1:], table.lines[1:]):
+                for piece in (row[position] if position < len(row) else "").split("\n"):
+                    found.extend(numbered(kind, piece, line, counts))
+        return found
+    for row, line in zip(table.rows, table.lines):
+        row_kind = marker_kind(row[0])[0] if row else None
+        if row_kind:
+            for cell in row[1:]:
+                for piece in cell.split("\n"):
+                    found.extend(numbered(row_kind, piece, line, counts))
+    return found
 
 
 def marker_kind(text: str) -> tuple[str | None, str]:

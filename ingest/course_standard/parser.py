@@ -1,7 +1,10 @@
 """Parse a course standard (课程标准) into a CourseStandardDoc: basic information, outcomes, modules, links.
 
-Parsing is pure: blocks in, records out. What cannot be read is reported in ``warnings``; a file
-without a basic-information block (课程名称 plus 课程代码, 学时 or 学分 before the content) is refused.
+Parsing is pure: blocks in, records out. Page furniture (TOC, running headers, page numbers) is
+dropped first. The course name comes from the basic information, else from the title or cover;
+hours and credits from the basic information, else from running text. What cannot be read is
+reported in ``warnings``; a file without a course name anywhere, or with neither content nor
+objectives, is refused naming what is missing.
 """
 
 from __future__ import annotations
@@ -9,24 +12,34 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from ingest.course_standard.basic_info import BasicInfo, find_basic_info, missing_fields
-from ingest.course_standard.fields import course_hours, course_nature, credits_value, institution_of, majors_of
+from ingest.course_standard.basic_info import BasicInfo, find_basic_info
+from ingest.course_standard.detection import course_standard_evidence
+from ingest.course_standard.fields import (
+    course_hours, course_nature, credits_value, institution_of, majors_of, nature_in_text,
+)
+from ingest.course_standard.hours_table import fill_hours
+from ingest.course_standard.layout import strip_page_furniture
 from ingest.course_standard.links import find_links
+from ingest.course_standard.major_names import named_majors
 from ingest.course_standard.modules import ModuleTable, check_hours, find_content_table
 from ingest.course_standard.objectives import find_outcomes
 from ingest.course_standard.records import CourseStandardDoc, Outcome
 from ingest.course_standard.refs import ModuleIndex
+from ingest.course_standard.running_text import stated_credits, stated_hours
 from ingest.course_standard.sections import Section, find_headings, find_sections, first_content_index, sections_of
 from ingest.course_standard.text import clean, value_or_none
+from ingest.course_standard.title import document_title, title_course_name
 from ingest.readers import read_blocks, source_format
 from ingest.readers.blocks import Block, Paragraph, TableBlock
 from kg.core.names import slugify
 from kg.core.records import Rejection
 from kg.errors import SourceError
 
-# 2: certificate and competition IRIs keyed by content; 3: occurrences counted on the normalised key
-PARSER_VERSION = "course-standard/3"
+# 2: certificate and competition IRIs keyed by content; 3: occurrences counted on the normalised key;
+# 4: page furniture dropped, names from titles, hours from running text, major-name mentions
+PARSER_VERSION = "course-standard/4"
 NO_BASIC_INFO = "no basic information found: expected 课程名称 with 课程代码, 学时 or 学分 before the content"
+NO_TITLE_NAME = "and no title or cover names the course (《…》课程标准)"
 
 
 def parse_course_standard(path: Path | str) -> CourseStandardDoc:
@@ -36,46 +49,61 @@ def parse_course_standard(path: Path | str) -> CourseStandardDoc:
 
 
 def looks_like_course_standard(blocks: list[Block]) -> bool:
-    """Whether a basic-information block (课程名称 plus 课程代码, 学时 or 学分) comes before the first content section."""
-    stop = first_content_index(find_sections(blocks), len(blocks))
-    return not missing_fields(find_basic_info(blocks, stop))
+    """Whether the positive evidence (``detection``) reaches the score that claims a course standard."""
+    return course_standard_evidence(blocks).claims
 
 
 def parse_blocks(blocks: list[Block], path: Path | str, fmt: str) -> CourseStandardDoc:
-    """A CourseStandardDoc from a document's blocks; raises SourceError without basic information."""
+    """A CourseStandardDoc from a document's blocks; raises SourceError when a required part is missing."""
+    blocks = strip_page_furniture(blocks)
     sections = find_sections(blocks)
     stop = first_content_index(sections, len(blocks))
-    info = find_basic_info(blocks, stop)
-    missing = missing_fields(info)
-    if info is None or "课程代码, 学时 or 学分" in missing and "课程名称" in missing:
-        raise SourceError(path, NO_BASIC_INFO)
-    if missing:
-        found = ", ".join(info.pairs)
-        raise SourceError(path, f"basic information lacks {' and '.join(missing)} (found {found})", line=info.line)
+    found = find_basic_info(blocks, stop)
+    titled = title_course_name(blocks, stop)
+    name = course_name(found) if found else ""
+    if not name and titled is None:
+        if found is None:
+            raise SourceError(path, f"a course standard needs the course's name: {NO_BASIC_INFO}, {NO_TITLE_NAME}")
+        listed = ", ".join(found.pairs) or "only blank fields"
+        raise SourceError(path, f"a course standard needs the course's name: basic information lacks 课程名称 "
+                                f"(found {listed}) {NO_TITLE_NAME}", line=found.line)
+    info = found or BasicInfo(titled.line if titled else 1)
+    name = name or (titled.name if titled else "") or ""
     warnings: list[Rejection] = []
     title = document_title(blocks, stop)
     hours = course_hours(info)
+    if hours is None and (stated := stated_hours(blocks[:stop]) or stated_hours(blocks)) is not None:
+        hours = stated.value
+    credits = credits_value(info.get("学分"))
+    if credits is None and (given := stated_credits(blocks[:stop]) or stated_credits(blocks)) is not None:
+        credits = given.value
     table = content_table(blocks, sections, info, hours, warnings)
     index = table.index if table else ModuleIndex()
+    outcomes = outcomes_of(blocks, sections, stop, warnings)
+    if not index.modules and not outcomes and not sections_of(sections, "content"):
+        raise SourceError(path, f"《{name}》 looks like a course standard but has no 课程内容 (no content section or "
+                                "content table) and no 知识/能力/素质目标 items")
     certificates, competitions = find_links(blocks, index)
+    description = section_text(blocks, sections_of(sections, "nature"))
     return CourseStandardDoc(
         slug=slugify(Path(path).stem),
         title=title,
-        course_name=course_name(info),
+        course_name=name,
         course_code=value_or_none(info.get("课程代码")),
-        nature=course_nature(info.get("课程性质")),
+        nature=course_nature(info.get("课程性质")) or nature_in_text(description),
         hours=hours,
-        credits=credits_value(info.get("学分")),
+        credits=credits,
         majors=majors_of(info, warnings),
         institution=institution_of(info, title, leading_texts(blocks, stop)),
-        description=section_text(blocks, sections_of(sections, "nature")),
-        outcomes=outcomes_of(blocks, sections, stop, warnings),
+        description=description,
+        outcomes=outcomes,
         modules=index.modules,
         certificates=certificates,
         competitions=competitions,
         basic_info_line=info.line,
         source_format=fmt,
         warnings=warnings,
+        major_names=named_majors(info),
     )
 
 
@@ -87,16 +115,6 @@ def course_name(info: BasicInfo) -> str:
 def leading_texts(blocks: list[Block], stop: int) -> list[str]:
     """The paragraphs before the first content section."""
     return [block.text for block in blocks[:stop] if isinstance(block, Paragraph)]
-
-
-def document_title(blocks: list[Block], stop: int) -> str:
-    """The first paragraph that calls itself a 课程标准 (or 大纲) among the opening ones, else the first paragraph."""
-    opening = [clean(text) for text in leading_texts(blocks, stop)[:4]]
-    named = next((text for text in opening if "标准" in text or "大纲" in text), None)
-    if named:
-        return named
-    first = next((clean(b.text) for b in blocks if isinstance(b, Paragraph)), "")
-    return first
 
 
 def section_text(blocks: list[Block], sections: list[Section]) -> str | None:
@@ -147,5 +165,6 @@ def content_table(
     ]
     table = find_content_table(candidates, list(dict.fromkeys(preferred)), hours, warnings)
     if table is not None:
+        table = fill_hours(table, blocks)
         check_hours(table, hours, warnings)
     return table

@@ -18,6 +18,15 @@ class MajorRef:
 
 
 @dataclass(frozen=True)
+class MajorName:
+    """A major (or a 专业类, ``category``) the document names without a code: '新能源汽车技术专业' -> '新能源汽车技术'."""
+
+    name: str
+    category: bool
+    line: int
+
+
+@dataclass(frozen=True)
 class Outcome:
     """One learning objective under 知识/能力/素质目标."""
 
@@ -83,3 +92,4 @@ class CourseStandardDoc:
     basic_info_line: int
     source_format: str  # txt | md | docx | pdf
     warnings: list[Rejection] = field(default_factory=list)  # kept=True notes: hours that do not add up...
+    major_names: list[MajorName] = field(default_factory=list)  # majors and 专业类 named without a code

@@ -6,7 +6,9 @@ from collections.abc import Iterator
 
 from pyoxigraph import NamedNode
 
-from ingest.course_standard.records import CertificateStatement, CompetitionStatement, CourseStandardDoc, Module
+from ingest.course_standard.records import (
+    CertificateStatement, CompetitionStatement, CourseStandardDoc, MajorName, Module,
+)
 from kg.core import iris
 from kg.core.rdf import PROV_DERIVED, RDF_TYPE, RDFS_LABEL, Triple, decimal, integer, string, term, vet, zh
 
@@ -52,6 +54,8 @@ def course_standard_to_triples(doc: CourseStandardDoc, source: NamedNode) -> Ite
     for major in doc.majors:
         yield standard, vet("forMajor"), iris.major(major.code)
         yield course, vet("forMajor"), iris.major(major.code)
+    for named, occurrence in iris.occurrences(doc.major_names, lambda m: m.name):
+        yield from _major_mention(named, occurrence, standard, source)
     if doc.institution:
         college = iris.institution(doc.institution)
         yield college, RDF_TYPE, vet("Institution")
@@ -91,6 +95,18 @@ def _module(doc: CourseStandardDoc, module: Module, course: NamedNode, source: N
         yield node, vet("hours"), decimal(module.hours)
     yield course, vet("hasModule"), node
     yield from _row(node, source, module.line)
+
+
+def _major_mention(named: MajorName, occurrence: int, standard: NamedNode, source: NamedNode) -> Iterator[Triple]:
+    """A major (or 专业类) named without a code: a mention the catalogue can resolve, never a guessed code."""
+    node = iris.mention(standard, named.name, occurrence)
+    yield node, RDF_TYPE, vet("Mention")
+    yield node, vet("mentionKind"), string("major")
+    yield node, vet("mentionedIn"), standard
+    yield node, vet("matchedTerm"), zh(named.name)
+    yield node, vet("spanText"), zh(named.name)
+    yield node, RDFS_LABEL, zh(named.name + ("（专业类）" if named.category else ""))
+    yield from _row(node, source, named.line)
 
 
 def _span(node: NamedNode, text: str, name: str) -> Iterator[Triple]:

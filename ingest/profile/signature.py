@@ -14,6 +14,9 @@ from ingest.profile.sections import CODE, FIELDS, OMITTED, VALID_CODE, block_lin
 from ingest.readers.blocks import Block
 
 _NAME = re.compile(rf"^{FIELDS['name']}\s*[:：]?\s*\S")
+#: The sections as the profiles print them, for messages.
+SECTION_NAMES = {"orientation": "职业面向", "goal": "培养目标定位", "competencies": "主要专业能力要求",
+                 "courses": "主要专业课程与实习实训", "certificates": "职业类证书举例", "next": "接续专业举例"}
 #: How many lines after 专业代码 the 专业名称 may come (a 基本修业年限 line may sit between in other layouts).
 NAME_WITHIN = 3
 
@@ -37,3 +40,17 @@ def looks_like_profile(blocks: list[Block]) -> bool:
     if not major_blocks(lines):
         return False
     return any(OMITTED.match(line) or heading_kind(line) for line in lines)
+
+
+def profile_sections(blocks: list[Block]) -> list[str]:
+    """The 专业简介 section headings a document has (职业面向, 培养目标定位 …), each once, in order.
+
+    Two or more of them mark a profile even where no major block could be read (a code missing or
+    malformed): a policy detector declines such a file, saying so, rather than claiming it.
+    """
+    found: list[str] = []
+    for line in block_lines(blocks):
+        kind = heading_kind(line.text)
+        if kind and SECTION_NAMES[kind[0]] not in found:
+            found.append(SECTION_NAMES[kind[0]])
+    return found

@@ -163,6 +163,6 @@ def find_document(store: GraphStore, document: str) -> str:
             if record.document:
                 return record.document
             raise VetgraphError(f"{document}: ingested as {record.kind}, not as a policy document")
-    known = sorted(r.path for r in store.sources().values() if r.document)
+    known = sorted(r.path for r in store.sources().values() if r.document and r.kind == "policy")
     raise VetgraphError(f"{document}: not ingested into this store; policy documents here: "
                         + (", ".join(Path(p).name for p in known[:10]) or "none"))
