@@ -279,6 +279,24 @@ def test_the_app_reopens_when_a_newer_snapshot_appears(monkeypatch: pytest.Monke
     assert len(options) == 2 and any(o.startswith(TITLES["txt"]) for o in options), options
 
 
+def test_the_search_page_brings_a_stale_index_in_line_with_the_store(monkeypatch: pytest.MonkeyPatch,
+                                                                     tmp_path: Path) -> None:
+    from kg.search.freshness import check_index
+    from kg.search.index import SearchIndex
+
+    home = Home(tmp_path / "home")
+    ingest(home, [POLICY / "demo-school-enterprise-cooperation-measures.md"])
+    result = CliRunner().invoke(cli, ["--store", str(home.root), "index", "--model", "fake"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    ingest(home, [POLICY / "demo-city-vocational-opinion-draft.txt"])  # the index now lags the store
+    assert check_index(SearchIndex(home.index), home.open_reader()).state == "stale"
+    app = run_app(monkeypatch, home.root)
+    assert not app.exception and not app.warning
+    assert check_index(SearchIndex(home.index), home.open_reader()).state == "fresh"
+    app.text_input(key="search_query").input("产教融合").run()
+    assert any("产教融合" in text for text in markdown_text(app).split("\n")), markdown_text(app)[:500]
+
+
 def test_open_snapshot_opens_the_snapshot_it_is_given_not_current(tmp_path: Path) -> None:
     import importlib.util
 

@@ -49,6 +49,9 @@ def render_search_page(context: AppContext) -> None:
         st.warning(t("missing.index"))
         render_browse(context)
         return
+    notice = state.index_notice(context, index)
+    if notice:
+        st.warning(notice)
     query = st.text_input(t("search.box"), placeholder=t("search.placeholder"), key="search_query")
     filters = _filters(context)
     if query.strip():

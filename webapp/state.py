@@ -77,6 +77,32 @@ def index_of(context: AppContext) -> SearchIndex | None:
     return index if index.exists() else None
 
 
+#: Snapshots whose index was found in line with them (or brought in line), per index folder.
+_CHECKED: set[tuple[str, str]] = set()
+
+
+def index_notice(context: AppContext, index: SearchIndex) -> str | None:
+    """Once per snapshot, as `vetgraph search` does at start-up: the leftovers of crashed builds removed and a
+    stale or damaged index refreshed from the store; a line to show when it could not be brought in line."""
+    from kg.search.freshness import ensure_fresh
+
+    key = (context.snapshot or "", str(index.folder))
+    if key in _CHECKED or context.store is None:
+        return None
+    model, reason = encoder_for(context, index)
+    if model is None:
+        from kg.search.freshness import check_index
+
+        health = check_index(index, context.store)
+        return health.message() + f" ({reason})" if health.needs_refresh else None
+    with st.spinner("checking the search index against the store …"):
+        health, refreshed = ensure_fresh(index, context.store, model, lock=context.home.index_lock(timeout=0))
+    if health.needs_refresh and refreshed is None:  # another process is building it: look again next run
+        return health.message() + "; another index build is running, results may be out of date until it ends"
+    _CHECKED.add(key)
+    return None
+
+
 @st.cache_resource(max_entries=2, show_spinner="loading the embedding model …")
 def encoder(spec: str, models: str) -> Encoder:
     """The encoder the index was built with, loaded once per process."""

@@ -42,14 +42,14 @@ def align_group(ctx: click.Context) -> None:
         return
     from tqdm import tqdm
 
+    from kg.pipeline.derive import rebuild_derived
     from kg.pipeline.steps import AFTER_INGEST
-    from kg.resolve.runner import run_resolvers
 
     home = home_of(ctx)
     with home.writer(on_wait=lambda message: click.echo(message, err=True)) as store:
         steps = tqdm(AFTER_INGEST, desc="align", unit="step", file=sys.stderr, leave=False,
                      disable=not sys.stderr.isatty())
-        for resolution in run_resolvers(store, steps):
+        for resolution in rebuild_derived(store, steps):
             for note in resolution.notes[:1]:
                 click.echo(note, err=True)
         _embedding_step(home, store)

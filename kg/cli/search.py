@@ -28,18 +28,66 @@ def index_command(ctx: click.Context, model: str | None) -> None:
     from kg.search.index import SearchIndex
 
     home = home_of(ctx)
-    index = SearchIndex(home.index)
-    settings = index.settings if model is None else index.settings.replace(model=model)
-    index = SearchIndex(home.index, settings)
-    update, close = progress_bar("embed")
-    encoder = load_encoder(settings.model, home.models)
-    try:
-        report = index.refresh(home.open_reader(), encoder, progress=update)
-    finally:
-        close()
+    # One build at a time: a second `vetgraph index` waits, told who holds the lock, then refreshes from the first's.
+    with home.index_lock(on_wait=lambda message: click.echo(message, err=True)):
+        index = SearchIndex(home.index)
+        _remove_leftovers(index)
+        settings = index.settings if model is None else index.settings.replace(model=model)
+        index = SearchIndex(home.index, settings)
+        update, close = progress_bar("embed")
+        encoder = load_encoder(settings.model, home.models)
+        try:
+            report = index.refresh(home.open_reader(), encoder, progress=update)
+        finally:
+            close()
     embedded = report.chunks_embedded
     rate = f"; {embedded / report.seconds:,.0f} chunks/s" if embedded and report.seconds else ""
     click.echo(report.summary() + rate, err=True)
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
+
+
+def _remove_leftovers(index: Any) -> None:
+    """Remove the staging folders of index builds that crashed or were killed, saying so."""
+    import shutil
+
+    leftovers = index.leftovers()
+    for leftover in leftovers:
+        shutil.rmtree(leftover, ignore_errors=True)
+    if leftovers:
+        click.echo(f"removed {len(leftovers)} half-written index version(s) left by an interrupted "
+                   "`vetgraph index`", err=True)
+
+
+def _repair_at_start(home: Any, index: Any, store: Any, encoder: Any) -> None:
+    """Refresh an index that is stale against the store or damaged (only changed nodes are embedded), under the
+    index lock, saying so on stderr. While another process builds the index, or when the refresh fails, a stale
+    index is still searched, with a warning saying how to rebuild it."""
+    from kg.errors import StoreLockedError
+    from kg.search.freshness import check_index
+
+    _remove_leftovers(index)
+    health = check_index(index, store)
+    if not health.needs_refresh:
+        return
+    try:
+        with home.index_lock(timeout=0):
+            health = check_index(index, store)  # a build that held the lock may have just brought it in line
+            if not health.needs_refresh:
+                return
+            click.echo(f"{health.message()}: refreshing it …", err=True)
+            report = index.refresh(store, encoder)
+    except (VetgraphError, OSError) as error:
+        busy = isinstance(error, StoreLockedError)
+        if health.state == "damaged":
+            raise VetgraphError(f"{health.message()}; " + ("another process is building it now: try again when it "
+                                "finishes" if busy else f"rebuilding it failed ({error}): run `vetgraph index`")) \
+                from error
+        reason = "another process is building it now" if busy else f"could not refresh it ({error})"
+        click.echo(f"warning: {health.message()}; {reason}: results may be stale (`vetgraph index` brings it in "
+                   "line)", err=True)
+        return
+    click.echo(f"search index refreshed: {report.summary()}", err=True)
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
 
@@ -124,6 +172,7 @@ def search_command(ctx: click.Context, query: str | None, top: int, types: tuple
         raise VetgraphError(f"no search index in {home.index}: run `vetgraph index` first")
     encoder = load_encoder(index.settings.model, home.models)
     store = home.open_reader()
+    _repair_at_start(home, index, store, encoder)
     if batch is not None:
         try:
             lines = batch.read_text(encoding="utf-8-sig").splitlines()

@@ -56,16 +56,14 @@ def parse_in_order(tasks: Iterable[ParseTask], *, workers: int = 1,
             if len(pending) >= ahead:
                 break
         while pending:
-            try:
-                parsed = pending.popleft().result()
-            except BrokenProcessPool as error:
-                raise VetgraphError("a parse worker died (killed, out of memory, or started from a script without "
-                                    f"an `if __name__ == '__main__':` guard); nothing more was ingested: {error}") \
-                    from error
+            parsed = pending.popleft().result()
             for task in remaining:
                 pending.append(pool.submit(parse_file, task))
                 break
             yield parsed
+    except BrokenProcessPool as error:  # from a result, or from submitting to a pool that lost a worker
+        raise VetgraphError("a parse worker died (killed, out of memory, or started from a script without "
+                            f"an `if __name__ == '__main__':` guard); nothing more was ingested: {error}") from error
     finally:
         for future in pending:
             future.cancel()

@@ -13,12 +13,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from kg.core import iris
+from kg.core.faults import fault_point
 from kg.errors import SourceError, StoreError, VetgraphError
 from kg.pipeline.parse import ParsedFile, ParseTask
 from kg.pipeline.pool import parse_in_order, resolve_workers
 from kg.pipeline.report import FileOutcome, IngestReport
 from kg.store.base import GraphStore, SourceRecord
 from kg.store.home import Home
+from kg.store.version import store_version
+
+REPORT_FILE = "last-ingest.json"
 
 
 def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
@@ -67,12 +71,16 @@ def ingest(home: Home, paths: list[Path], *, kind: str | None = None,
         with closing(parse_in_order(tasks, workers=workers, executor=executor)) as parsed_files:
             for (_path, explicit), parsed in zip(progress(candidates) if progress else candidates, parsed_files):
                 report.files.append(_write(store, parsed, explicit, run, known, owners))
-        if any(f.status in ("added", "replaced") for f in report.files):
-            from kg.pipeline.steps import AFTER_INGEST
-            from kg.resolve.runner import run_resolvers
+        changed = any(f.status in ("added", "replaced") for f in report.files)
+        if changed or store_version(store).derived_stale:
+            from kg.pipeline.derive import rebuild_derived
 
-            for resolution in run_resolvers(store, AFTER_INGEST):
+            if not changed:
+                report.notes.append("derived graphs were not marked complete (an earlier run stopped before it "
+                                    "rebuilt them, or the home predates the mark): rebuilt now")
+            for resolution in rebuild_derived(store):
                 report.notes += resolution.notes
+        if changed:
             store.record_run(run, started, _now(), command)
     _save(home, report)
     return report
@@ -115,6 +123,7 @@ def _write(store: GraphStore, parsed: ParsedFile, explicit: bool, run: str,
                 ingested_at=_now(), run=run, document=result.document, rejections=result.rejections,
             )
             outcome.triples = store.commit_source(record, result.triples)
+            fault_point("ingest.switched")
             outcome.status = "replaced" if previous else "added"
             outcome.summary, outcome.rejections = result.summary, result.rejections
             known[resolved] = record
@@ -128,10 +137,57 @@ def _write(store: GraphStore, parsed: ParsedFile, explicit: bool, run: str,
 
 
 def _save(home: Home, report: IngestReport) -> None:
+    """Write the report atomically: a temporary file beside it, flushed to disk, then renamed over it.
+
+    A crash at any point leaves the previous report whole. The temporary name carries the process id
+    (this runs after the writer lock is released, so two ingests may finish together), and leftovers of
+    processes that died are removed.
+    """
     home.reports.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(report.to_json(), ensure_ascii=False, indent=2)
-    # Written beside its final name, then renamed: a reader never sees half a report. The name is
-    # unique because this runs after the writer lock is released, so two ingests may finish together.
-    temporary = home.reports / f"last-ingest.json.{uuid.uuid4().hex}.tmp"
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, home.reports / "last-ingest.json")
+    _remove_dead_leftovers(home.reports)
+    data = json.dumps(report.to_json(), ensure_ascii=False, indent=2).encode("utf-8")
+    temporary = home.reports / f"{REPORT_FILE}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp"
+    try:
+        with temporary.open("wb") as out:
+            out.write(data[:len(data) // 2])
+            fault_point("report.half-written")
+            out.write(data[len(data) // 2:])
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, home.reports / REPORT_FILE)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    _fsync_folder(home.reports)
+
+
+def _remove_dead_leftovers(folder: Path) -> None:
+    """Temporary reports of processes that are gone (killed while writing one)."""
+    for leftover in folder.glob(f"{REPORT_FILE}.*.tmp"):
+        pid = leftover.name[len(REPORT_FILE) + 1:].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            leftover.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (where the platform allows opening a folder)."""
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)

@@ -1,11 +1,13 @@
 """The search index in a home's index/ folder: refreshed from the graph by digest, searched by fused retrievers.
 
 Layout: ``index/CURRENT`` names the live version folder, which holds settings.json, manifest.json
-(model, dimension, chunk limit, dense kind, counts), nodes/ (the node table: labels, classes, levels and
+(model, dimension, chunk limit, dense kind, counts, the store version it was built from: kg.store.version),
+nodes/ (the node table: labels, classes, levels and
 chunk ids read at once, texts per hit, digests by a refresh; kg.search.node_table), exact.json (codes and
 labels for exact matches), dense/ and bm25/. Version 1 kept the nodes in one nodes.json and the digests
-in the manifest; it is still read. A refresh writes a new version beside the live one and switches CURRENT last, so a
-failure half way leaves the previous index as it was.
+in the manifest; it is still read. A refresh writes a new version beside the live one (manifest.json last)
+and switches CURRENT last, so a failure or a crash half way leaves the previous index as it was; a live
+version that cannot be read is refreshed from the previous one (kg.search.freshness checks at start-up).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from kg.core.faults import fault_point
 from kg.core.levels import level_rank
 from kg.errors import SettingsError
 from kg.search.base import Chunk, Encoder, Evidence, Hit, NodeText
@@ -41,11 +44,13 @@ from kg.search.settings import SearchError, SearchSettings
 from kg.search.strength import LEXICAL_THRESHOLDS, MARGIN_RANK, coverage, query_pieces, strength, thresholds_for
 from kg.search.texts import LEXICAL_FORMAT, lexical_text, node_texts
 from kg.store.base import GraphStore
+from kg.store.version import store_version
 
 FORMAT = 2
 READABLE_FORMATS = (1, 2)
 CURRENT, MANIFEST_FILE, NODES_FILE = "CURRENT", "manifest.json", "nodes.json"  # nodes.json: format 1
 NODES_FOLDER, EXACT_FILE = "nodes", "exact.json"
+BUILDER_FILE = "builder.pid"  # in a staging folder: the process writing it (its leftovers go once it is gone)
 EMBED_BATCH = 256
 DEPTH_FACTOR = 20  # each retriever ranks this many times ``top`` before fusion
 KEEP_VERSIONS = 2
@@ -116,6 +121,7 @@ class _State:
 
     exact_file: Path | None = None  # exact.json of the saved version (read at the first exact lookup)
     format: int = FORMAT  # the format the version was saved in (an older one is written again at a refresh)
+    store_version: dict[str, Any] = field(default_factory=dict)  # kg.store.version of the store it was built from
 
     def node_of_chunk(self) -> dict[int, str]:
         return self.nodes.node_of_chunk()
@@ -232,6 +238,19 @@ class SearchIndex:
         manifest.pop("digests", None)
         return manifest
 
+    def load(self) -> None:
+        """Read the live version now, once (SearchError when it is damaged); searches reuse what was read."""
+        self._load()
+
+    def built_from(self) -> dict[str, Any] | None:
+        """The store version (kg.store.version.StoreVersion.to_json) the live index was built from; None when
+        it has no index or was built before versions were recorded."""
+        current = self._current()
+        if current is None:
+            return None
+        saved = _read_json(current / MANIFEST_FILE).get("store_version")
+        return saved if isinstance(saved, dict) and saved.get("fingerprint") else None
+
     def __len__(self) -> int:
         return len(self._load().nodes) if self.exists() else 0
 
@@ -240,11 +259,17 @@ class SearchIndex:
         """Bring the index in line with the graph: embed exactly the new and changed nodes, drop the deleted."""
         began = time.perf_counter()
         settings = self.settings
+        version = store_version(store).to_json()  # before the texts: a version no newer than what is indexed
         count_tokens, limit = token_budget(encoder, settings.chunk_tokens)
         texts = node_texts(store, include_flagged_courses=settings.include_flagged_courses)
         report = RefreshReport(model=encoder.name, dim=encoder.dim, tokenizer=settings.tokenizer)
         saved, report.reason = self._reusable(encoder, limit)
         saved_settings = saved.settings if saved is not None else None
+        live = self._current()
+        fallen_back = saved is not None and (live is None or saved.version != live.name)
+        if fallen_back:
+            report.notes.append(f"the live index version {live.name if live else '?'} could not be read; "
+                                f"refreshed from the previous version {saved.version}")
         try:
             state = self._prepare(saved, settings, encoder, limit, report)
             current = {node.iri for node in texts}
@@ -260,9 +285,13 @@ class SearchIndex:
             report.nodes, report.chunks = len(state.nodes), len(state.dense)
             if saved is not None and saved.format != FORMAT:
                 report.notes.append(f"index saved again in format {FORMAT} (was {saved.format}), nothing embedded")
-            if report.changed or report.bm25_rebuilt or saved_settings != settings or state.format != FORMAT:
+            if (report.changed or report.bm25_rebuilt or saved_settings != settings or state.format != FORMAT
+                    or fallen_back):
+                state.store_version = version
                 self._write(state)
                 report.written = True
+            elif state.store_version.get("fingerprint") != version["fingerprint"]:
+                self._restamp(state, version)  # same texts from another store version: nothing to embed
         except BaseException:
             self._state = None  # the in-memory copy may have gone ahead of the disk: read it again next time
             raise
@@ -319,13 +348,29 @@ class SearchIndex:
         try:
             state = self._load()
         except (SearchError, SettingsError) as error:
-            return None, f"the saved index could not be read ({error})"
+            state = self._previous_intact()
+            if state is None:
+                return None, f"the saved index could not be read ({error})"
         if (state.model, state.dim) != (encoder.name, encoder.dim):
             return None, (f"the index holds {state.model} vectors ({state.dim}d), the encoder is {encoder.name} "
                           f"({encoder.dim}d); vectors of two models are never mixed")
         if state.chunk_limit != limit:
             return None, f"the chunk limit changed from {state.chunk_limit} to {limit} tokens"
         return state, ""
+
+    def _previous_intact(self) -> _State | None:
+        """The newest saved version other than the live one that reads whole (what a damaged live one falls back
+        to: a refresh from it embeds only what changed since), or None."""
+        live = self._current()
+        for folder in sorted((p for p in self.folder.iterdir() if p.is_dir() and not p.name.startswith(".")),
+                             reverse=True):
+            if live is not None and folder.name == live.name:
+                continue
+            try:
+                return self._load_version(folder)
+            except (SearchError, SettingsError, OSError):
+                continue
+        return None
 
     # -- searching -----------------------------------------------------------------------------
     def search(self, query: str, encoder: Encoder | None, *, top: int = 10, types: list[str] | None = None,
@@ -511,6 +556,11 @@ class SearchIndex:
             raise SearchError(f"no search index in {self.folder}: run `vetgraph index` first")
         if self._state is not None and self._state.version == current.name:
             return self._state
+        self._state = self._load_version(current)
+        return self._state
+
+    def _load_version(self, current: Path) -> _State:
+        """One saved version folder, read (SearchError when it is damaged or of an unknown format)."""
         manifest = _read_json(current / MANIFEST_FILE)
         if manifest.get("format") not in READABLE_FORMATS:
             raise SearchError(f"{current}: index format {manifest.get('format')}, this version reads "
@@ -525,14 +575,14 @@ class SearchIndex:
                 exact_file = None
             else:
                 nodes, exact_file = NodeTable.load(current / NODES_FOLDER), current / EXACT_FILE
-            self._state = _State(SearchSettings.load(current), manifest["model"], int(manifest["dim"]),
-                                 int(manifest["chunk_limit"]), DenseIndex.load(current / "dense", backend=self.backend),
-                                 BM25.load(current / "bm25"), nodes, int(manifest["next_id"]), current.name,
-                                 manifest.get("lexical_format", ""), exact_file, int(manifest["format"]))
+            return _State(SearchSettings.load(current), manifest["model"], int(manifest["dim"]),
+                          int(manifest["chunk_limit"]), DenseIndex.load(current / "dense", backend=self.backend),
+                          BM25.load(current / "bm25"), nodes, int(manifest["next_id"]), current.name,
+                          manifest.get("lexical_format", ""), exact_file, int(manifest["format"]),
+                          store_version=manifest.get("store_version") or {})
         except (KeyError, TypeError, ValueError) as error:
             raise SearchError(f"{current}: the search index is damaged ({error!r}); rebuild it with "
                               "`vetgraph index`") from error
-        return self._state
 
     def _write(self, state: _State) -> None:
         """Write a new version folder, then switch CURRENT to it; on failure the previous one stays live."""
@@ -540,17 +590,16 @@ class SearchIndex:
         staging = self.folder / f".{name}.tmp"
         try:
             staging.mkdir(parents=True)
+            (staging / BUILDER_FILE).write_text(str(os.getpid()), encoding="utf-8")
             state.settings.save(staging)
             state.dense.save(staging / "dense")
             state.bm25.save(staging / "bm25")
             state.nodes.save(staging / NODES_FOLDER)
             exact = ExactIndex.build(state.nodes, order=sorted(state.nodes))  # rows: the saved table's order
             _write_json(staging / EXACT_FILE, exact.to_json())
-            _write_json(staging / MANIFEST_FILE, {
-                "format": FORMAT, "model": state.model, "dim": state.dim, "chunk_limit": state.chunk_limit,
-                "next_id": state.next_id, "dense": state.dense.describe(), "tokenizer": state.bm25.tokenizer,
-                "lexical_format": state.lexical_format, "nodes": len(state.nodes),
-                "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")})
+            fault_point("index.before-metadata")
+            _write_json(staging / MANIFEST_FILE, self._manifest(state))
+            (staging / BUILDER_FILE).unlink()
             os.rename(staging, self.folder / name)
             pointer = self.folder / f"{CURRENT}.tmp"
             pointer.write_text(name + "\n", encoding="utf-8")
@@ -562,15 +611,47 @@ class SearchIndex:
         state.version, state.format = name, FORMAT
         self._prune(keep=name)
 
+    @staticmethod
+    def _manifest(state: _State) -> dict[str, Any]:
+        return {"format": FORMAT, "model": state.model, "dim": state.dim, "chunk_limit": state.chunk_limit,
+                "next_id": state.next_id, "dense": state.dense.describe(), "tokenizer": state.bm25.tokenizer,
+                "lexical_format": state.lexical_format, "nodes": len(state.nodes),
+                "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "store_version": state.store_version}
+
+    def _restamp(self, state: _State, version: dict[str, Any]) -> None:
+        """Record another store version in the live version's manifest (replaced whole): its texts are the same."""
+        current = self.folder / state.version
+        manifest = _read_json(current / MANIFEST_FILE)
+        manifest["store_version"] = state.store_version = version
+        temporary = current / f"{MANIFEST_FILE}.{os.getpid()}.tmp"
+        try:
+            _write_json(temporary, manifest)
+            os.replace(temporary, current / MANIFEST_FILE)
+        except OSError as error:
+            temporary.unlink(missing_ok=True)
+            raise SearchError(f"cannot record the store version in {current}: {error}") from error
+
+    def leftovers(self) -> list[Path]:
+        """Staging folders of builds whose process is gone (killed or crashed before switching CURRENT)."""
+        found = []
+        for staging in self.folder.glob(".*.tmp") if self.folder.is_dir() else []:
+            try:
+                pid = int((staging / BUILDER_FILE).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                pid = None  # written before builders were recorded: judged by its age
+            gone = not _alive(pid) if pid is not None else time.time() - staging.stat().st_mtime > 3600
+            if staging.is_dir() and gone:
+                found.append(staging)
+        return found
+
     def _prune(self, keep: str) -> None:
         """Drop versions older than the previous one, and staging folders left by a crash."""
         versions = sorted(p for p in self.folder.iterdir() if p.is_dir() and not p.name.startswith("."))
         for old in versions[:-KEEP_VERSIONS]:
             if old.name != keep:
                 shutil.rmtree(old, ignore_errors=True)
-        for leftover in self.folder.glob(".*.tmp"):
-            if leftover.is_dir() and time.time() - leftover.stat().st_mtime > 3600:
-                shutil.rmtree(leftover, ignore_errors=True)
+        for leftover in self.leftovers():
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _embed(stale: list[NodeText], encoder: Encoder, limit: int, count_tokens: TokenCounter,
@@ -621,6 +702,17 @@ def _both(first: Callable[[str], bool] | None, second: Callable[[str], bool] | N
 def _as_node_text(iri: str, node: _Node) -> NodeText:
     return NodeText(iri=iri, cls=node.cls, label=node.label, text=node.text, level=node.level, digest=node.digest,
                     context=node.context)
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process of this id runs (on this machine)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
 
 
 def _read_json(path: Path) -> Any:

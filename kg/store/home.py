@@ -16,11 +16,13 @@ import fcntl
 import gc
 import os
 import shutil
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from kg.core.faults import fault_point
 from kg.errors import StoreError, StoreLockedError
 from kg.store.base import GraphStore
 from kg.store.factory import REMOTE_BACKEND, open_store
@@ -47,6 +49,7 @@ class Home:
         self.db = self.root / "oxigraph"
         self.snapshots = self.root / "snapshots"
         self.lock_file = self.root / "write.lock"
+        self.index_lock_file = self.root / "index.lock"
         self.reports = self.root / "reports"
         self.index = self.root / "index"
         self.models = self.root / "models"
@@ -108,33 +111,21 @@ class Home:
                     gc.collect()
 
     @contextmanager
-    def _lock(self, wait: float, on_wait: Callable[[str], None] | None) -> Iterator[None]:
-        handle = self.lock_file.open("a+")
-        deadline = time.monotonic() + wait
-        told = False
-        try:
-            while True:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    holder = _read_holder(self.lock_file)
-                    if time.monotonic() >= deadline:
-                        raise StoreLockedError(
-                            f"{self.root}: another writer ({holder}) still holds the store after {wait:.0f}s; "
-                            f"try again when it finishes (or raise {ENV_LOCK_TIMEOUT})")
-                    if on_wait and not told:
-                        on_wait(f"waiting for another writer ({holder}) to finish with {self.root} …")
-                        told = True
-                    time.sleep(0.2)
-            handle.seek(0)
-            handle.truncate()
-            handle.write(f"pid {os.getpid()} since {time.strftime('%H:%M:%S')}\n")
-            handle.flush()
+    def index_lock(self, *, timeout: float | None = None,
+                   on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+        """Hold the search index's lock while building it: two `vetgraph index` runs never interleave.
+
+        The second waits (told who holds it) and then refreshes from what the first wrote.
+        """
+        self.root.mkdir(parents=True, exist_ok=True)
+        wait = float(os.environ.get(ENV_LOCK_TIMEOUT, "60")) if timeout is None else timeout
+        with hold_lock(self.index_lock_file, wait, on_wait, what="index build", target=self.index):
             yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-            handle.close()
+
+    @contextmanager
+    def _lock(self, wait: float, on_wait: Callable[[str], None] | None) -> Iterator[None]:
+        with hold_lock(self.lock_file, wait, on_wait, what="writer", target=self.root):
+            yield
 
     def _publish(self, store: GraphStore) -> None:
         """Checkpoint the primary into a new snapshot, point CURRENT at it, prune old ones."""
@@ -145,6 +136,7 @@ class Home:
             store.snapshot(target)
         except OSError as error:
             raise StoreError(f"cannot publish a snapshot in {self.snapshots}: {error}") from error
+        fault_point("store.before-publish")
         pointer = self.snapshots / "CURRENT.tmp"
         pointer.write_text(name + "\n", encoding="utf-8")
         os.replace(pointer, self.snapshots / "CURRENT")
@@ -158,8 +150,66 @@ class Home:
                 shutil.rmtree(old, ignore_errors=True)
 
 
-def _read_holder(lock_file: Path) -> str:
+#: How long a waiter waits for the holder to write its name into the lock file before saying "unknown process".
+HOLDER_GRACE_SECONDS = 1.0
+
+
+@contextmanager
+def hold_lock(lock_file: Path, wait: float, on_wait: Callable[[str], None] | None, *,
+              what: str, target: Path) -> Iterator[None]:
+    """An exclusive flock on ``lock_file``, waiting up to ``wait`` seconds; ``on_wait`` is told once who holds it.
+
+    The holder writes its pid and command into the file and clears them before letting go, so a
+    waiter names the process that holds the lock now, not one that held it before.
+    """
+    handle = lock_file.open("a+")
+    began = time.monotonic()
+    told = False
     try:
-        return lock_file.read_text(encoding="utf-8").strip() or "unknown process"
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                holder = _read_holder(lock_file)
+                waited = time.monotonic() - began
+                if waited >= wait:
+                    raise StoreLockedError(
+                        f"{target}: another {what} ({holder or 'unknown process'}) still holds it after "
+                        f"{wait:.0f}s; try again when it finishes (or raise {ENV_LOCK_TIMEOUT})") from None
+                # The holder writes its name just after it takes the lock: give it a moment to.
+                if on_wait and not told and (holder or waited >= HOLDER_GRACE_SECONDS):
+                    on_wait(f"waiting for another {what} ({holder or 'unknown process'}) to finish with {target} …")
+                    told = True
+                time.sleep(0.2)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}: {_command()}, since {time.strftime('%H:%M:%S')}\n")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            handle.flush()
+    finally:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
+
+
+def _command() -> str:
+    """What this process is, for a waiter's message: 'vetgraph ingest corpus/', 'streamlit run app.py' …"""
+    argv = sys.argv or ["python"]
+    program = Path(argv[0]).name
+    if program == "__main__.py":  # python -m PACKAGE
+        package = Path(argv[0]).parent.name
+        program = "vetgraph" if package == "kg" else f"python -m {package}"
+    return " ".join([program, *argv[1:]])[:160]
+
+
+def _read_holder(lock_file: Path) -> str:
+    """The holder's line of a lock file; '' while nobody has written one."""
+    try:
+        return lock_file.read_text(encoding="utf-8").strip()
     except OSError:
-        return "unknown process"
+        return ""

@@ -12,6 +12,7 @@ from pyoxigraph import (DefaultGraph, NamedNode, Quad, QueryBoolean, QueryResult
                         RdfFormat, Store, serialize)
 
 from kg.core import iris, terms
+from kg.core.faults import fault_point
 from kg.core.rdf import Triple
 from kg.errors import QueryError, StoreError
 from kg.store.base import GRAPH_FORMATS, RESULTS_FORMATS, QueryResult, SourceRecord, StoreCapabilities
@@ -129,6 +130,7 @@ class OxigraphStore:
         except OSError as error:
             raise StoreError(f"{record.path}: writing failed, nothing was stored: {error}") from error
         record.triple_count = counter.value
+        fault_point("ingest.staged")
         if OxigraphStore.after_stage is not None:
             OxigraphStore.after_stage(record)
         old = source_record(self.select, record.path)
