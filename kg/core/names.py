@@ -24,8 +24,13 @@ _CERTIFICATE_SUFFIX = re.compile(r"(?:职业技能等级证书|职业技能等�
 
 
 def normalise_name(name: str) -> str:
-    """NFKC (full-width -> half-width), no whitespace: the key that spelling variants share."""
-    return _SPACE.sub("", unicodedata.normalize("NFKC", name))
+    """NFKC (full-width -> half-width), no whitespace: the key that spelling variants share.
+
+    NFKC runs again once the whitespace is gone: a combining mark after a space ("e \u0301") only
+    composes then, and a key normalised twice must be the key.
+    """
+    key = _SPACE.sub("", unicodedata.normalize("NFKC", name))
+    return key if unicodedata.is_normalized("NFKC", key) else unicodedata.normalize("NFKC", key)
 
 
 def strip_occupation_markers(name: str) -> str:
@@ -34,8 +39,8 @@ def strip_occupation_markers(name: str) -> str:
 
 
 def occupation_key(name: str) -> str:
-    """What two spellings of one occupation name share: normalised, no L/S markers."""
-    return normalise_name(strip_occupation_markers(name))
+    """What two spellings of one occupation name share: normalised, no L/S markers (half- or full-width)."""
+    return normalise_name(strip_occupation_markers(normalise_name(name)))
 
 
 def certificate_key(name: str) -> str:
