@@ -4,9 +4,13 @@ Runs the corpus of tests/bad_inputs.py (empty, binary, misnamed, re-encoded, tru
 bombs, files over the size limit, CSV quoting, duplicate codes, scripts, markup, a scan) one file at a
 time through `kg.pipeline.run.ingest` into a home seeded with ``--seed`` (default corpus/), comparing
 the store's N-Quads before and after each, then checks that every re-encoded twin gives exactly the
-graph of its UTF-8 twin. Prints one table; exits 1 when anything crashed, lost a triple or went wrong.
+graph of its UTF-8 twin. Then the crash-safety scenarios of tests/crash_scenarios.py (a crash at each
+fault point of kg.core.faults and two real SIGKILLs, each followed by the next ordinary command and
+compared with a home that never crashed) and the concurrency run of tests/concurrency_runs.py (the
+app's reads, `vetgraph serve`, `vetgraph index` and CLI ingests on one home at once). Prints a table
+for each; exits 1 when anything crashed unexpectedly, lost a triple, went wrong or was left inconsistent.
 
-    .venv/bin/python bench/reliability.py [--seed corpus] [--rounds 1] [--verbose]
+    .venv/bin/python bench/reliability.py [--seed corpus] [--rounds 1] [--verbose] [--skip-crash] [--skip-concurrency]
 """
 
 from __future__ import annotations
@@ -100,6 +104,9 @@ def main() -> int:
     parser.add_argument("--seed", type=Path, default=ROOT / "corpus", help="what the home holds first")
     parser.add_argument("--rounds", type=int, default=1, help="run the corpus this many times (fresh files)")
     parser.add_argument("--verbose", action="store_true", help="one line per input")
+    parser.add_argument("--skip-crash", action="store_true", help="leave out the crash-safety scenarios")
+    parser.add_argument("--skip-concurrency", action="store_true", help="leave out the concurrency run")
+    parser.add_argument("--concurrency-seconds", type=float, default=20.0, help="how long each concurrency loop runs")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="vetgraph-reliability-") as scratch:
         home = Home(Path(scratch) / "home")
@@ -124,7 +131,50 @@ def main() -> int:
     print("|---:|---:|---:|---:|---:|---:|---:|")
     print(f"| {total} | {counts['error']} | {counts['ingested']} | {counts['crash']} | {counts['wrong']} | {lost} "
           f"| {same} of {tried} |")
-    return 1 if counts["crash"] or counts["wrong"] or lost or same != tried else 0
+    failed = bool(counts["crash"] or counts["wrong"] or lost or same != tried)
+    if not args.skip_crash:
+        failed |= print_crash_safety(args.verbose)
+    if not args.skip_concurrency:
+        failed |= print_concurrency(args.concurrency_seconds)
+    return 1 if failed else 0
+
+
+def print_crash_safety(verbose: bool) -> bool:
+    """The crash scenarios' table; True when one was left inconsistent or did not crash where it should."""
+    from tests.crash_scenarios import run_crash_scenarios
+
+    with tempfile.TemporaryDirectory(prefix="vetgraph-crash-") as scratch:
+        started = time.perf_counter()
+        outcomes = run_crash_scenarios(Path(scratch))
+        seconds = time.perf_counter() - started
+    print(f"\ncrash safety: a crash at each fault point and two kill -9, then the next command, {seconds:.0f} s")
+    print("| scenarios run | crashed as injected | consistent after | inconsistent |")
+    print("|---:|---:|---:|---:|")
+    crashed = sum(o.crashed for o in outcomes)
+    consistent = sum(o.consistent for o in outcomes)
+    print(f"| {len(outcomes)} | {crashed} | {consistent} | {len(outcomes) - consistent} |")
+    for outcome in outcomes:
+        if verbose or not (outcome.crashed and outcome.consistent):
+            print(f"  {outcome.name:<40} crashed={outcome.crashed} consistent={outcome.consistent} "
+                  f"{'; '.join(outcome.problems + outcome.notes)[:300]}")
+    return crashed != len(outcomes) or consistent != len(outcomes)
+
+
+def print_concurrency(seconds: float) -> bool:
+    """The concurrency run's counts and problems; True when a problem was found."""
+    from tests.concurrency_runs import run_concurrency
+
+    with tempfile.TemporaryDirectory(prefix="vetgraph-concurrency-") as scratch:
+        result = run_concurrency(Path(scratch), seconds)
+    counts, problems = result["counts"], result["problems"]
+    print(f"\nconcurrency: two CLI ingest loops, two `vetgraph index` loops, `vetgraph serve` queries and the app's "
+          f"reads on one home for {seconds:.0f} s, then the home checked")
+    print("| " + " | ".join(counts) + " | problems |")
+    print("|" + "---:|" * (len(counts) + 1))
+    print("| " + " | ".join(str(value) for value in counts.values()) + f" | {len(problems)} |")
+    for problem in problems:
+        print(f"  problem: {problem[:300]}")
+    return bool(problems)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from pathlib import Path
 from hypothesis import strategies as st
 from pyoxigraph import Literal, NamedNode
 
+from ingest.readers.text import CONTROL
 from ingest.base import Ingestor, ParseResult
 from ingest.registry import choose_ingestor, get_ingestor
 from kg.core import terms
@@ -404,7 +405,7 @@ def check_csv_round_trip(table: Table) -> None:
         labels = {(s.value, o.value) for s, p, o in outcome.result.triples if p.value == terms.SKOS + "prefLabel"}
         for row, start in zip(table.rows, starts):
             if start in found and start not in rejected:
-                label = _newlines(row["name"]).strip()
+                label = CONTROL.sub(" ", _newlines(row["name"])).strip()  # control characters become spaces
                 assert (f"{terms.DATA}major/{row['code'].strip().upper()}", label) in labels, row
 
 

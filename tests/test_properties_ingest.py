@@ -80,13 +80,10 @@ def test_catalogues_give_one_graph_in_every_encoding_and_as_json_lines(kind: str
     text, _ = table.csv_text()
     props.check_encodings(kind, text, ".csv")
     props.check_deterministic(kind, text.encode("utf-8"), ".csv")
-    assume(not props.has_line_separators(table))  # CR: see check_jsonl_matches_csv; U+2028 …: xfail below
+    assume(not props.has_line_separators(table))  # CR: see check_jsonl_matches_csv; U+2028 …: tested below
     props.check_jsonl_matches_csv(table)
 
 
-@pytest.mark.xfail(strict=True, reason="ingest/catalogues/table.py reads JSON Lines with str.splitlines(), which "
-                                       "also breaks at U+0085, U+2028, \\x0b … inside a JSON string: 'malformed "
-                                       "JSON: Unterminated string' (reported to the catalogue owner)")
 @pytest.mark.parametrize("separator", ["\u2028", "\x85"])
 def test_json_lines_with_a_line_separator_inside_a_string(separator: str) -> None:
     table = props.Table("majors", ["level", "code", "name", "dalei_code", "dalei_name_derived", "class_code",
@@ -96,8 +93,6 @@ def test_json_lines_with_a_line_separator_inside_a_string(separator: str) -> Non
     props.check_jsonl_matches_csv(table)
 
 
-@pytest.mark.xfail(strict=True, reason="a CSV with a BOM skips the NUL check that refuses a BOM-less one as binary "
-                                       "(ingest/readers/decode.py checks raw bytes only without a BOM; reported)")
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
 def test_a_nul_in_a_catalogue_is_refused_as_binary_in_every_encoding(encoding: str) -> None:
     text = ("level,code,name,dalei_code,dalei_name_derived,class_code,class_name\n"
@@ -116,9 +111,6 @@ def test_damaged_catalogues_ingest_or_are_refused(kind: str, data: st.DataObject
                          controls=False)
 
 
-@pytest.mark.xfail(strict=True, reason="catalogue fields keep control characters (\\x0b, \\x1b, \\x85 …) in their "
-                                       "literals: ingest/catalogues/table.py does not clean cells as "
-                                       "readers/text.py now cleans lines (reported to the catalogue owner)")
 @CI
 @given(props.tables_with_controls())
 def test_control_characters_in_catalogue_fields_never_reach_a_literal(generated: tuple[props.Table, str]) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.readers.decode import decode_bytes, decode_first_line, read_bytes
+from ingest.readers.text import CONTROL
 from kg.errors import SourceError
 
 TABLE_SUFFIXES = (".csv", ".xlsx", ".jsonl")
@@ -23,15 +24,21 @@ class RawTable:
 
 
 def read_table(path: Path) -> RawTable:
-    """Dispatch on the suffix; every format gives strings, '' for an empty cell."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return _read_csv(path)
-    if suffix == ".xlsx":
-        return _read_xlsx(path)
-    if suffix == ".jsonl":
-        return _read_jsonl(path)
-    raise SourceError(path, f"not a table: expected one of {', '.join(TABLE_SUFFIXES)}")
+    """Dispatch on the suffix; every format gives strings, '' for an empty cell, control characters as spaces."""
+    readers = {".csv": _read_csv, ".xlsx": _read_xlsx, ".jsonl": _read_jsonl}
+    reader = readers.get(path.suffix.lower())
+    if reader is None:
+        raise SourceError(path, f"not a table: expected one of {', '.join(TABLE_SUFFIXES)}")
+    return _without_controls(reader(path))
+
+
+def _without_controls(table: RawTable) -> RawTable:
+    """Every cell with its control characters (as ``readers.text`` cleans document lines) made spaces."""
+    def clean(cell: str) -> str:
+        return CONTROL.sub(" ", cell) if CONTROL.search(cell) else cell
+
+    return RawTable([clean(cell) for cell in table.header],
+                    [(line, [clean(cell) for cell in cells]) for line, cells in table.rows])
 
 
 def read_header(path: Path) -> list[str]:
@@ -115,7 +122,7 @@ def _cell(value: object) -> str:
 def _read_jsonl(path: Path) -> RawTable:
     text = decode_bytes(read_bytes(path), path)
     objects: list[tuple[int, dict[str, object]]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):  # not splitlines(): U+2028, U+0085 may sit in a string
         if not line.strip():
             continue
         try:

@@ -61,12 +61,21 @@ def decode_bytes(data: bytes, path: Path | str) -> str:
     if text is None:
         nul = data.find(b"\x00")
         if nul >= 0:
-            raise SourceError(path, f"binary file (NUL bytes at offset {nul}); expected text", line=line_of_offset(data, nul))
+            raise SourceError(path, f"binary file (NUL bytes at offset {nul}); expected text",
+                              line=_line_of_text(data[:nul].decode("utf-8", "replace")))
         text = decode_without_bom(data, path)
+    elif "\x00" in text:  # the same refusal whatever the encoding: a NUL is never text
+        nul = text.index("\x00")
+        raise SourceError(path, f"binary file (a NUL at character {nul}); expected text", line=_line_of_text(text[:nul]))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise SourceError(path, "empty file")
     return text
+
+
+def _line_of_text(before: str) -> int:
+    """The 1-based line that follows ``before`` (CR LF, CR and LF each end a line, as decode_bytes reads them)."""
+    return before.replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1
 
 
 def decode_with_bom(data: bytes, path: Path | str) -> str | None:
