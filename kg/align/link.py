@@ -2,8 +2,10 @@
 
 Policy industries (provision -> industry) and the names a 专业简介 lists (major -> industry,
 occupation, certificate, next major) resolve by code, name, alias and rule (kg.align.names),
-without a model. A certificate the 1+X catalogue does not know becomes its own certificate node,
-flagged ``vet:outsideCatalogue``, so a major's listed certificates are complete. Alignments whose
+without a model; the majors and 专业类 a course standard names without a code resolve by name and the
+standard's level (kg.align.major_names: course -> major, course -> 专业类). A certificate the 1+X
+catalogue does not know becomes its own certificate node, flagged ``vet:outsideCatalogue``, so a
+major's listed certificates are complete. Alignments whose
 latest review is ``rejected`` are left out; an ``accepted`` review marks its alignment accepted.
 What does not resolve stays a mention and is counted in the notes.
 """
@@ -19,6 +21,7 @@ from pyoxigraph import NamedNode
 from kg.align.aliases import default_certificate_aliases, default_industry_aliases
 from kg.align.alignments import Link, link_triples, merge_link
 from kg.align.catalogue import Catalogue
+from kg.align.major_names import link_major_names
 from kg.align.names import Candidate, resolve_certificate, resolve_industry, resolve_major, resolve_occupation
 from kg.align.reviews import latest_decisions
 from kg.core import iris
@@ -43,6 +46,7 @@ SELECT DISTINCT ?mention ?kind ?term ?owner ?major ?level WHERE {
   FILTER(BOUND(?major) || EXISTS { ?owner a vet:Provision })
   OPTIONAL { ?mention vet:statedLevel ?level }
 } ORDER BY ?mention ?level"""
+HAS_MAJOR_NAMES = 'ASK { ?mention a vet:Mention ; vet:mentionKind "major" }'
 
 
 @dataclass(frozen=True)
@@ -76,13 +80,17 @@ def one_per_mention(rows: list[dict[str, str]]) -> list[MentionRow]:
 def link_mentions(store: GraphStore) -> Resolution:
     """The derived graph of every stated link, and notes counting what resolved and what did not."""
     mentions = one_per_mention(store.select(MENTIONS))
-    if not mentions:
+    if not mentions and not store.ask(HAS_MAJOR_NAMES):
         return Resolution(NAME, [])
     catalogue = Catalogue.load(store)
-    linker = _Linker(catalogue, latest_decisions(store))
+    decisions = latest_decisions(store)
+    linker = _Linker(catalogue, decisions)
     for mention in mentions:
         linker.add(mention)
-    return Resolution(NAME, linker.triples(), linker.notes())
+    majors = link_major_names(store, catalogue, decisions)
+    linker.outcomes.update(majors.outcomes)
+    linker.named_major_links = majors.links
+    return Resolution(NAME, linker.triples() + majors.triples, linker.notes() + majors.notes)
 
 
 class _Linker:
@@ -97,6 +105,7 @@ class _Linker:
         self.refers: set[tuple[str, str]] = set()
         self.outside: dict[str, tuple[str, str, str]] = {}  # IRI -> (label, printed name, kind)
         self.outcomes: Counter[tuple[str, str]] = Counter()
+        self.named_major_links = 0  # links of majors a course standard names without a code (kg.align.major_names)
 
     def add(self, mention: MentionRow) -> None:
         candidates = self._candidates(mention)
@@ -154,5 +163,5 @@ class _Linker:
         kinds = sorted({kind for kind, _ in self.outcomes})
         parts = [f"{kind} {self.outcomes[kind, 'resolved']}/{self.outcomes[kind, 'resolved'] + self.outcomes[kind, 'unresolved']}"
                  for kind in kinds]
-        return [f"links: mentions resolved by kind: {', '.join(parts)}; {len(self.links)} stated alignments, "
+        return [f"links: mentions resolved by kind: {', '.join(parts)}; {len(self.links) + self.named_major_links} stated alignments, "
                 f"{len(self.outside)} certificates outside the 1+X catalogue"]

@@ -6,7 +6,8 @@ the exact label -> "name", 1.0; the normalised label -> "name", 0.95; the curate
 "alias", scored by the row's strength (exact 0.9, major 0.85, narrow 0.8, broad 0.7, minor 0.6);
 then the rule of the kind -> "name", 0.9: for industries the term without 行业/产业/业 meets a label
 without 业 (汽车制造 -> 汽车制造业, 法律服务行业 -> 法律服务); for certificates the certificate_key of
-the term meets that of a label (老年照护职业技能等级证书（中级） -> 老年照护). Nothing found -> [].
+the term meets that of a label (老年照护职业技能等级证书（中级） -> 老年照护); for majors and 专业类 the
+normalised label without a trailing 专业 (新能源汽车技术专业 -> 新能源汽车技术). Nothing found -> [].
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from kg.align.aliases import (
     IndustryAlias,
     IndustryAliases,
 )
-from kg.align.catalogue import Catalogue, Certificate, Industry, Major, Occupation
+from kg.align.catalogue import Catalogue, Certificate, Industry, Major, NameIndex, Occupation
 from kg.align.keys import INDUSTRY_CODE, industry_term_forms
 from kg.core.levels import EDUCATION_LEVEL_NAMES, education_level
 from kg.core.names import certificate_key, normalise_name, occupation_key
@@ -180,11 +181,28 @@ def resolve_occupation(term: str, catalogue: Catalogue) -> list[Candidate]:
 
 
 def resolve_major(name: str, catalogue: Catalogue, level: str | None = None) -> list[Candidate]:
-    """Majors ``name`` names (by code, exact label, normalised label), of one education level when given.
+    """Majors ``name`` names (by code, exact label, normalised label, then without a trailing 专业), of one
+    education level when given.
 
     ``level`` may be spelled any way kg.core.levels knows (中职, 高职, voc_bachelor …); an unknown one
     raises SettingsError.
     """
+    return _resolve_in(name, catalogue.majors, level, MAJOR_CODE)
+
+
+def resolve_major_category(name: str, categories: NameIndex[Major], level: str | None = None) -> list[Candidate]:
+    """专业类 and 专业大类 ``name`` names ('电子商务类'), as resolve_major does for majors: by code, exact
+    label, normalised label; one node per level holds each name (5307 高职专科, 7307 中职, 3307 职教本科)."""
+    return _resolve_in(name, categories, level, r"\d{2}(?:\d{2})?")
+
+
+def major_name_key(name: str) -> str:
+    """A printed major name as its catalogue label would be: normalised, a trailing 专业 off ('电子商务 专业')."""
+    key = normalise_name(name)
+    return key.removesuffix("专业") or key
+
+
+def _resolve_in(name: str, index: NameIndex[Major], level: str | None, code_pattern: str) -> list[Candidate]:
     wanted = None
     if level is not None:
         known = education_level(level)
@@ -192,12 +210,11 @@ def resolve_major(name: str, catalogue: Catalogue, level: str | None = None) -> 
             raise SettingsError(f"unknown education level '{level}': expected one of {', '.join(EDUCATION_LEVEL_NAMES)} "
                                 "or another spelling of them")
         wanted = known.name
-    index = catalogue.majors
 
     def keep(entries: Iterable[Major]) -> list[Major]:
         return [m for m in entries if wanted is None or m.level == wanted]
 
-    code, name = stated_code(name, MAJOR_CODE)
+    code, name = stated_code(name, code_pattern)
     if code is not None and code in index.by_code:
         return _candidates(keep([index.by_code[code]]), "code", BY_CODE)
     if not name.strip():
@@ -205,7 +222,10 @@ def resolve_major(name: str, catalogue: Catalogue, level: str | None = None) -> 
     exact = keep(index.by_label.get(name.strip(), ()))
     if exact:
         return _candidates(exact, "name", BY_LABEL)
-    return _candidates(keep(index.by_normalised.get(normalise_name(name), ())), "name", BY_NORMALISED)
+    normalised = keep(index.by_normalised.get(normalise_name(name), ()))
+    if normalised:
+        return _candidates(normalised, "name", BY_NORMALISED)
+    return _candidates(keep(index.by_normalised.get(major_name_key(name), ())), "name", BY_RULE)
 
 
 def industry_alias_problems(aliases: IndustryAliases, catalogue: Catalogue) -> list[str]:

@@ -38,8 +38,8 @@ COLLEGE_COURSES = """
 SELECT DISTINCT ?course ?name ?stated ?standardLabel WHERE {
   ?standard a vet:CourseStandard ; vet:describes ?course ; rdfs:label ?standardLabel .
   ?course skos:prefLabel ?name .
-  OPTIONAL { ?course vet:forMajor ?stated }
-}"""
+  OPTIONAL { GRAPH ?graph { ?course vet:forMajor ?stated } FILTER(STRSTARTS(STR(?graph), "%s")) }
+}""" % iris.SOURCE_GRAPHS
 
 
 def course_links(store: GraphStore) -> Resolution:
