@@ -203,6 +203,17 @@ def test_a_level_the_standard_states_wins_over_no_college(tmp_path: Path) -> Non
     assert {c: l["status"] for c, l in _links(store, "no-level").items()} == {"340101": "accepted"}
 
 
+def test_the_level_a_standard_prints_in_its_basic_information_is_the_level_linked(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    shutil.copytree(CORPUS / "catalogues", folder / "catalogues")
+    _variant(folder, "level-printed", None, "旅游管理\n培养层次：高等职业教育本科")
+    home = Home(tmp_path / "home")
+    ingest(home, [folder])
+    store = home.open_reader()
+    assert store.select(f"SELECT ?l WHERE {{ <{STANDARD}level-printed> vet:level ?l }}") == [{"l": "职教本科"}]
+    assert _for_major(store, "level-printed") == ({"340101"}, {"340101"})
+
+
 def test_a_major_class_at_the_colleges_level_resolves_to_its_node(variants_home: tuple[Home, list[str]]) -> None:
     store = variants_home[0].open_reader()
     [link] = _links(store, "category-by-college").values()
@@ -250,3 +261,13 @@ def test_a_major_name_resolves_across_widths_spaces_and_a_trailing_major_word() 
         assert {c.code for c in resolve_major(printed, catalogue)} == {"730701", "530701", "330701"}, printed
     assert [c.code for c in resolve_major("电子商务专业", catalogue, level="高职")] == ["530701"]
     assert resolve_major("电子商务类", catalogue) == []
+
+
+@pytest.mark.parametrize(("printed", "level"), [
+    ("高职", "高职专科"), ("高等职业教育专科（三年制）", "高职专科"), ("职业本科", "职教本科"), ("中 职", "中职"),
+    ("中职、高职", None), ("", None), ("全日制", None),
+])
+def test_a_printed_level_is_read_as_the_catalogue_names_it(printed: str, level: str | None) -> None:
+    from ingest.course_standard.fields import education_level_of
+
+    assert education_level_of(printed) == level

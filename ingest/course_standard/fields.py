@@ -25,6 +25,24 @@ STANDARD_ALONE = re.compile(r"^(?:课程(?:教学)?标准|课程大纲|教学大
 SPLIT_HOURS = re.compile(r"^\s*(?:理论|讲授)\D{0,4}(\d+(?:\.\d+)?)\D+?(?:实践|实训|实验)\D{0,4}(\d+(?:\.\d+)?)")
 
 
+def education_level_of(value: str | None) -> str | None:
+    """层次 as the catalogue names it ('高职' and '高等职业教育专科（三年制）' -> 高职专科); None when unknown or two levels."""
+    from kg.core.levels import EDUCATION_LEVELS
+
+    text = value_or_none(value)
+    if text is None:
+        return None
+    spellings = sorted(((spelling, level.name) for level in EDUCATION_LEVELS for spelling in (level.name, *level.aliases)),
+                       key=lambda item: len(item[0]), reverse=True)
+    found: set[str] = set()
+    rest = squeeze(text)
+    for spelling, name in spellings:
+        if spelling in rest:
+            found.add(name)
+            rest = rest.replace(spelling, "|")
+    return found.pop() if len(found) == 1 else None
+
+
 def course_nature(value: str | None) -> str | None:
     """课程性质 as printed; a long sentence is cut down to the term it names (专业核心课 ...)."""
     text = value_or_none(value)

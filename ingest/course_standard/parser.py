@@ -15,7 +15,7 @@ from pathlib import Path
 from ingest.course_standard.basic_info import BasicInfo, find_basic_info
 from ingest.course_standard.detection import course_standard_evidence
 from ingest.course_standard.fields import (
-    course_hours, course_nature, credits_value, institution_of, majors_of, nature_in_text,
+    course_hours, course_nature, credits_value, education_level_of, institution_of, majors_of, nature_in_text,
 )
 from ingest.course_standard.hours_table import fill_hours
 from ingest.course_standard.layout import strip_page_furniture
@@ -104,6 +104,7 @@ def parse_blocks(blocks: list[Block], path: Path | str, fmt: str) -> CourseStand
         source_format=fmt,
         warnings=warnings,
         major_names=named_majors(info),
+        level=education_level_of(info.get("层次")),
     )
 
 

@@ -93,3 +93,4 @@ class CourseStandardDoc:
     source_format: str  # txt | md | docx | pdf
     warnings: list[Rejection] = field(default_factory=list)  # kept=True notes: hours that do not add up...
     major_names: list[MajorName] = field(default_factory=list)  # majors and 专业类 named without a code
+    level: str | None = None  # 层次 as the catalogue names it (中职, 高职专科, 职教本科), when the document states one

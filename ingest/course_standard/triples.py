@@ -54,6 +54,8 @@ def course_standard_to_triples(doc: CourseStandardDoc, source: NamedNode) -> Ite
     for major in doc.majors:
         yield standard, vet("forMajor"), iris.major(major.code)
         yield course, vet("forMajor"), iris.major(major.code)
+    if doc.level:  # the level the link step resolves majors named without a code at
+        yield standard, vet("level"), string(doc.level)
     for named, occurrence in iris.occurrences(doc.major_names, lambda m: m.name):
         yield from _major_mention(named, occurrence, standard, source)
     if doc.institution:
