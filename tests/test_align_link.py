@@ -148,6 +148,24 @@ def test_a_certificate_lists_its_majors_by_any_spelling(store: GraphStore) -> No
     assert majors[1].score > majors[2].score > 0
 
 
+def test_a_certificate_no_source_states_is_suggested_the_majors_whose_texts_are_closest() -> None:
+    store = memory_store()
+    drone = f"{D}certificate/drone"
+    store.update(f"""INSERT DATA {{ GRAPH <{GRAPH}> {{
+        <{drone}> a vet:Certificate ; skos:prefLabel "无人机驾驶职业技能等级证书"@zh .
+        <{D}certificate/bim> a vet:Certificate ; skos:prefLabel "建筑信息模型（BIM）职业技能等级证书"@zh .
+        <{D}major/620304> a vet:Major ; skos:notation "620304" ; skos:prefLabel "航空摄影测量"@zh .
+        <{D}major/700205> a vet:Major ; skos:notation "700205" ; skos:prefLabel "汽车驾驶"@zh .
+        <{D}major/540301> a vet:Major ; skos:notation "540301" ; skos:prefLabel "工程测量技术"@zh .
+        <{D}course/620304/1> a vet:Course ; vet:forMajor <{D}major/620304> ; skos:prefLabel "无人机驾驶与航测"@zh .
+        <{D}course/620304/2> a vet:Course ; vet:forMajor <{D}major/620304> ; skos:prefLabel "无人机操控技术"@zh . }} }}""")
+    found = suggest(store, drone, node_type="Certificate")
+    # the major whose courses are about drones first, though only 汽车驾驶's name shares a word with it
+    assert [(s.code, s.method) for s in found[:2]] == [("620304", "text"), ("700205", "text")]
+    assert found[0].evidence.startswith("文本相近") and found[1].evidence.startswith("名称相近")
+    assert "540301" not in {s.code for s in found}  # nothing in common
+
+
 def test_a_link_to_a_certificate_level_is_reported_on_its_certificate() -> None:
     store = memory_store()
     alignment = f"{D}alignment/x"

@@ -38,8 +38,9 @@ class CertificateText:
     def name_vector(self, name: str) -> Vector:
         return self.idf.vector(weighted_bigrams([(certificate_key(name), 1.0)]))
 
-    def major_vectors(self, majors: Iterable[str]) -> dict[str, Vector]:
-        """Each major's texts (name, profile, courses, occupations) as a vector over certificate-name pieces."""
+    def major_vectors(self, majors: Iterable[str] | None = None) -> dict[str, Vector]:
+        """Each major's texts (name, profile, courses, occupations) as a vector over certificate-name pieces;
+        every major's when ``majors`` is None (one pass over the store, far faster than naming them all)."""
         texts = major_texts(self.store, majors=majors)
         return {major: self.idf.vector(weighted_bigrams(weighted(parts))) for major, parts in texts.items()}
 

@@ -93,7 +93,12 @@ def suggest(store: GraphStore, node: str, *, node_type: str, types: list[str] | 
     for cls in ("Major", "Industry"):
         if cls in wanted and node_type in NAME_FALLBACK.get(cls, ()) and name:
             linked = {s.iri for s in suggestions if s.type == cls}
-            suggestions += [s for s in similar_names(store, node, name, cls, decisions) if s.iri not in linked]
+            texts = None
+            if node_type == "Certificate" and not any(s.method == "stated" or s.status == "accepted"
+                                                       for s in suggestions if s.type == cls):
+                texts = certificate_closeness(store, name, None)  # nothing states its majors: read their texts
+            suggestions += [s for s in similar_names(store, node, name, cls, decisions, closeness=texts)
+                            if s.iri not in linked]
     pairs = rejected_pairs(store)
     refused = {target for source, target in pairs if source == node} | {source for source, target in pairs
                                                                          if target == node}
@@ -138,19 +143,30 @@ NAME_CANDIDATES = {"Major": "SELECT ?n ?l WHERE { ?n a vet:Major ; skos:prefLabe
 
 
 def similar_names(store: GraphStore, node: str, name: str, cls: str, decisions: dict[str, str],
-                  limit: int = 10) -> list[Suggestion]:
-    """The ``limit`` nodes of ``cls`` whose names are closest to ``name`` (method ``text``), 门类 letters left out."""
+                  limit: int = 10, closeness: dict[str, float] | None = None) -> list[Suggestion]:
+    """The ``limit`` nodes of ``cls`` whose names are closest to ``name`` (method ``text``), 门类 letters left out.
+
+    ``closeness`` (node IRI -> 0 to 1: how close ``name`` is to the node's texts) is added to the name
+    similarity: a certificate no profile states is ranked against every major's courses and profile,
+    not its name alone (工业数字孪生建模与应用 is closer to 数字孪生应用技术's courses than to names that
+    share 建模与应用).
+    """
+    closeness = closeness or {}
     scored = []
     for row in store.select(NAME_CANDIDATES[cls]):
         if row.get("c", "0").isalpha():
             continue
         similarity = name_similarity(name, row["l"])
-        if similarity > 0:
-            scored.append((similarity, row["n"]))
-    scored.sort(key=lambda pair: (-pair[0], pair[1]))
+        text = closeness.get(row["n"], 0.0)
+        if similarity + text > 0:
+            scored.append((similarity + text, similarity, row["n"]))
+    scored.sort(key=lambda item: (-item[0], item[2]))
     rows = [_row(iris.alignment(node, other, f"name-{cls.lower()}").value, other, "text", "name",
-                 NAME_WEIGHT * similarity, decisions) for similarity, other in scored[:limit]]
-    return [replace(s, evidence=f"名称相近：{name} ~ {s.label}") for s in _describe(store, _kept(rows))]
+                 NAME_WEIGHT * score / (2 if closeness else 1), decisions) for score, _, other in scored[:limit]]
+    by_name = {other: similarity for _, similarity, other in scored[:limit]}
+    return [replace(s, evidence=f"名称相近：{name} ~ {s.label}" if by_name.get(s.iri, 0.0) > 0
+                    else f"文本相近：{name} ~ {s.label}的课程与职业面向")
+            for s in _describe(store, _kept(rows))]
 
 
 def _row(alignment: str, other: str, method: str, resolved: str, score: float,
@@ -369,9 +385,10 @@ def with_text_certificates(store: GraphStore, major: str, peers: list[Suggestion
     return out + [replace(s, evidence=evidence.get(s.iri)) for s in _describe(store, rows)]
 
 
-def certificate_closeness(store: GraphStore, name: str, majors: list[str]) -> dict[str, float]:
-    """Major IRI -> how close the certificate name ``name`` is to the major's texts (0 to 1)."""
-    if not majors:
+def certificate_closeness(store: GraphStore, name: str, majors: list[str] | None) -> dict[str, float]:
+    """Major IRI -> how close the certificate name ``name`` is to the major's texts (0 to 1); every
+    major when ``majors`` is None."""
+    if majors is not None and not majors:
         return {}
     from kg.align.certificate_text import CertificateText
     from kg.align.tfidf import cosine
