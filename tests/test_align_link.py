@@ -166,6 +166,26 @@ def test_a_certificate_no_source_states_is_suggested_the_majors_whose_texts_are_
     assert "540301" not in {s.code for s in found}  # nothing in common
 
 
+def test_a_major_is_suggested_what_the_majors_with_its_courses_state() -> None:
+    store = memory_store()
+    app = f"{D}certificate/app"
+    courses = "".join(f'<{D}course/{major}/{n}> a vet:Course ; vet:forMajor <{D}major/{major}> ; skos:prefLabel "{name}"@zh .\n'
+                      for major in ("510214", "710214") for n, name in enumerate(("工业APP开发", "工业互联网平台应用")))
+    store.update(f"""INSERT DATA {{ GRAPH <{GRAPH}> {{
+        <{app}> a vet:Certificate ; skos:prefLabel "工业互联网APP应用开发职业技能等级证书"@zh .
+        <{D}major/510214> a vet:Major ; skos:notation "510214" ; skos:prefLabel "工业软件开发技术"@zh .
+        <{D}major/710214> a vet:Major ; skos:notation "710214" ; skos:prefLabel "工业互联网技术应用"@zh .
+        <{D}major/520801> a vet:Major ; skos:notation "520801" ; skos:prefLabel "健康管理"@zh .
+        <{D}a/1> a vet:Alignment ; vet:alignmentType "major-certificate" ; vet:method "stated" ;
+            vet:alignmentSource <{D}major/710214> ; vet:alignmentTarget <{app}> .
+        {courses} }} }}""")
+    # no shared name, 接续专业 or 专业类: the shared courses make 710214 a peer of 510214
+    found = [s for s in suggest(store, f"{D}major/510214", node_type="Major") if s.method == "peer"]
+    assert [(s.iri, s.evidence) for s in found] == [(app, f"{D}major/710214")]
+    assert 0 < found[0].score <= 1
+    assert not [s for s in suggest(store, f"{D}major/520801", node_type="Major") if s.method == "peer"]
+
+
 def test_a_link_to_a_certificate_level_is_reported_on_its_certificate() -> None:
     store = memory_store()
     alignment = f"{D}alignment/x"

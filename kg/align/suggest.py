@@ -2,8 +2,8 @@
 
 A major's certificates are those its profile states (method ``stated``) and, suggested, those its
 peers state: the same major name at another level, the majors its 接续专业 names or that name it,
-and the majors of its 专业类 (method ``peer``, scored by how many peers state it and how close they
-are). A certificate's suggestions are the majors and courses linked to it (or to its levels).
+the majors of its 专业类, and the few majors whose names, courses and occupations read most like its
+own (method ``peer``, scored by how many peers state it and how close they are). A certificate's suggestions are the majors and courses linked to it (or to its levels).
 Links whose latest review is ``rejected`` never appear; reviewed ones carry the decision.
 """
 
@@ -280,22 +280,57 @@ def peer_certificates(store: GraphStore, major: str, decisions: dict[str, str]) 
     for row in store.select(PEERS.format(major=major)):
         if PEER_WEIGHTS[row["relation"]] > PEER_WEIGHTS.get(relations.get(row["peer"], ""), 0):
             relations[row["peer"]] = row["relation"]
-    if not relations:
-        return []
-    stated = store.select(STATED.format(majors=" ".join(f"<{p}>" for p in sorted(relations))))
     weights: dict[str, list[float]] = defaultdict(list)
     evidence: dict[str, str] = {}
-    for row in stated:
-        if decisions.get(row["alignment"]) == "rejected":
-            continue
-        weights[row["certificate"]].append(PEER_WEIGHTS[relations[row["major"]]])
-        evidence.setdefault(row["certificate"], row["major"])
+    if relations:
+        for row in store.select(STATED.format(majors=" ".join(f"<{p}>" for p in sorted(relations)))):
+            if decisions.get(row["alignment"]) == "rejected":
+                continue
+            weights[row["certificate"]].append(PEER_WEIGHTS[relations[row["major"]]])
+            evidence.setdefault(row["certificate"], row["major"])
     peers = len(relations)
+    scores = {certificate: max(found) * (0.5 + 0.5 * min(1.0, len(found) / max(1, min(peers, 5))))
+              for certificate, found in weights.items()}
+    for certificate, (closeness, neighbour) in similar_majors_state(store, major, decisions).items():
+        # what the majors most like this one state, beside its catalogue peers (a noisy-or of the two)
+        scores[certificate] = 1 - (1 - scores.get(certificate, 0.0)) * (1 - min(1.0, SIMILAR_WEIGHT * closeness))
+        evidence.setdefault(certificate, neighbour)
     rows = [_row(iris.alignment(major, certificate, "major-certificate-peer").value, certificate, "peer", "name",
-                 max(found) * (0.5 + 0.5 * min(1.0, len(found) / max(1, min(peers, 5)))), decisions)
-            for certificate, found in weights.items()]
+                 score, decisions) for certificate, score in scores.items()]
     described = _describe(store, _kept(rows))
     return [replace(s, evidence=evidence.get(s.iri)) for s in described]
+
+
+#: How many of the majors whose texts are closest to a major count as its peers, and how much the sum
+#: of their cosines counts for a certificate they state (tuned on the bench's dev majors only).
+SIMILAR_MAJORS = 5
+SIMILAR_WEIGHT = 0.4
+STATING_MAJORS = """SELECT DISTINCT ?major WHERE { ?a vet:alignmentType "major-certificate" ; vet:method "stated" ;
+                    vet:alignmentSource ?major }"""
+
+
+def similar_majors_state(store: GraphStore, major: str, decisions: dict[str, str]) -> dict[str, tuple[float, str]]:
+    """Certificate IRI -> (the summed cosines of the nearest majors that state it, the nearest of them).
+
+    The neighbours are the SIMILAR_MAJORS majors that state any certificate whose name, courses and
+    occupations are closest to ``major``'s (kg.align.major_neighbours).
+    """
+    from kg.align.major_neighbours import nearest_majors
+
+    stating = {row["major"] for row in store.select(STATING_MAJORS)}
+    neighbours = nearest_majors(store, major, stating, SIMILAR_MAJORS)
+    if not neighbours:
+        return {}
+    closeness = dict(neighbours)
+    out: dict[str, tuple[float, str]] = {}
+    for row in store.select(STATED.format(majors=" ".join(f"<{m}>" for m, _ in neighbours))):
+        if decisions.get(row["alignment"]) == "rejected":
+            continue
+        total, nearest = out.get(row["certificate"], (0.0, row["major"]))
+        if closeness[row["major"]] > closeness[nearest]:
+            nearest = row["major"]
+        out[row["certificate"]] = (total + closeness[row["major"]], nearest)
+    return out
 
 
 def find_certificate(store: GraphStore, name: str) -> str:
