@@ -38,6 +38,8 @@ from kg.store.home import Home
 
 LABELS = ROOT / "bench" / "align_labels"
 SPLITS = ("dev", "heldout")
+#: The extra majors drawn from dev with --tuning-majors: a bigger tuning set for figure 3, never a goal.
+TUNING = "dev+"
 K = 10
 #: The goals of the linking issue, checked on the held-out split only.
 GOALS = {"cert->major p@1": 0.8, "major->division p@1": 0.75, "left-out certs MRR (1+X)": 0.7,
@@ -166,7 +168,7 @@ class Figure:
     """One metric for both splits: per item (system, baseline) values."""
 
     name: str
-    values: dict[str, list[tuple[float, float]]] = field(default_factory=lambda: {s: [] for s in SPLITS})
+    values: dict[str, list[tuple[float, float]]] = field(default_factory=lambda: {s: [] for s in (*SPLITS, TUNING)})
 
     def add(self, split: str, system: float, baseline: float) -> None:
         self.values[split].append((system, baseline))
@@ -236,14 +238,25 @@ def major_to_division(store: GraphStore, labels: list[dict], details: list[dict]
 
 def left_out_majors(store: GraphStore, per_split: int) -> list[str]:
     """Major codes drawn by fixed hash among majors whose profile lists two or more 职业技能等级证书."""
-    counts = skill_certificate_counts(store)
-    eligible = sorted((c for iri, n in counts.items() if n >= 2 and (c := iris.major_code(iri))), key=sample_order)
+    eligible = _eligible(store)
     chosen = {split: [c for c in eligible if split_of(c) == split][:per_split] for split in SPLITS}
     return sorted(chosen["dev"] + chosen["heldout"])
 
 
-def peer_certificates(store: GraphStore, full: GraphStore, codes: list[str], details: list[dict]) -> list[Figure]:
-    """Figure 3: the left-out majors' listed certificates among their peer suggestions, on 1+X and on all."""
+def tuning_majors(store: GraphStore, per_split: int, extra: int) -> list[str]:
+    """The next ``extra`` dev majors after the ``per_split`` of figure 3, in the same order of draw."""
+    return sorted([c for c in _eligible(store) if split_of(c) == "dev"][per_split:per_split + extra])
+
+
+def _eligible(store: GraphStore) -> list[str]:
+    counts = skill_certificate_counts(store)
+    return sorted((c for iri, n in counts.items() if n >= 2 and (c := iris.major_code(iri))), key=sample_order)
+
+
+def peer_certificates(store: GraphStore, full: GraphStore, codes: list[str], details: list[dict],
+                      split_name: str | None = None) -> list[Figure]:
+    """Figure 3: the left-out majors' listed certificates among their peer suggestions, on 1+X and on all
+    (every major counted in ``split_name`` when given, else in its own split)."""
     stated = stated_certificates(full)
     onex = catalogue_certificates(store)
     certificates = names_of(store, "Certificate")
@@ -252,7 +265,7 @@ def peer_certificates(store: GraphStore, full: GraphStore, codes: list[str], det
     figures = {name: Figure(name) for name in ("left-out certs R@10 (1+X)", "left-out certs MRR (1+X)",
                                                "left-out certs R@10 (all)", "left-out certs MRR (all)")}
     for code in codes:
-        node, split = iris.major(code).value, split_of(code)
+        node, split = iris.major(code).value, split_name or split_of(code)
         ranked = [s.iri for s in suggest(store, node, node_type="Major", types=["Certificate"], top=len(certificates))]
         baseline = by_name(majors[node], ((iri, certificate_key(name)) for iri, name in certificates.items()),
                            k=len(certificates))
@@ -281,8 +294,10 @@ def table(figures: list[Figure]) -> tuple[str, list[dict]]:
              "-" * 70]
     rows = []
     for figure in figures:
-        for split in SPLITS:
+        for split in (*SPLITS, TUNING):
             system, baseline, n = figure.means(split)
+            if split == TUNING and not n:
+                continue
             goal = GOALS.get(figure.name)
             verdict = ""
             if goal is not None and split == "heldout":
@@ -312,13 +327,33 @@ def misses(details: list[dict]) -> str:
             f"left-out majors: {empty}/{len(three)} with no peer suggestion")
 
 
+def left_out_store(work: Path, data: Path, name: str, codes: list[str]) -> GraphStore:
+    """A reader on ``work/name``: ``data`` with the profile blocks of ``codes`` removed, ingested (reused when
+    the home was made for the same majors)."""
+    home_dir = work / name
+    marker = home_dir / "left-out-majors.json"
+    if not Home(home_dir).is_empty() and (not marker.exists() or json.loads(marker.read_text()) != codes):
+        shutil.rmtree(home_dir)  # another draw of majors: that home cannot be reused
+    if Home(home_dir).is_empty():
+        filtered = work / f"data-{name}"
+        shutil.rmtree(filtered, ignore_errors=True)
+        removed = without_profiles(data, filtered, set(codes))
+        print(f"{name} store: {removed} profile blocks of {len(codes)} majors removed", file=sys.stderr)
+    store = ingest_into(home_dir, work / f"data-{name}", f"{name} store")
+    marker.write_text(json.dumps(codes), encoding="utf-8")
+    return store
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--home", type=Path, default=None,
-                        help="folder for the two homes (full/, left-out/), reused when it holds them "
+                        help="folder for the homes (full/, left-out/, tuning/), reused when it holds them "
                              "(default: a temporary folder, removed after the run)")
     parser.add_argument("--per-split", type=int, default=30, help="majors left out per split for figure 3 (30)")
+    parser.add_argument("--tuning-majors", type=int, default=0,
+                        help="also leave out this many more dev majors, in a third home (tuning/), and print "
+                             "figure 3 for them as split dev+: a bigger set to tune on (default 0)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures and every item to this file")
     args = parser.parse_args()
     if not args.data.is_dir():
@@ -333,18 +368,13 @@ def main() -> None:
         figures = certificate_to_major(full, certificate_labels, details)
         figures += major_to_division(full, division_labels, details)
         codes = left_out_majors(full, args.per_split)
-        left_out_home = work / "left-out"
-        marker = left_out_home / "left-out-majors.json"
-        if not Home(left_out_home).is_empty() and (not marker.exists() or json.loads(marker.read_text()) != codes):
-            shutil.rmtree(left_out_home)  # another draw of majors: that home cannot be reused
-        if Home(left_out_home).is_empty():
-            filtered = work / "data-left-out"
-            shutil.rmtree(filtered, ignore_errors=True)
-            removed = without_profiles(args.data, filtered, set(codes))
-            print(f"left-out store: {removed} profile blocks of {len(codes)} majors removed", file=sys.stderr)
-        reduced = ingest_into(left_out_home, work / "data-left-out", "left-out store")
-        marker.write_text(json.dumps(codes), encoding="utf-8")
+        reduced = left_out_store(work, args.data, "left-out", codes)
         figures += peer_certificates(reduced, full, codes, details)
+        if args.tuning_majors:
+            extra = tuning_majors(full, args.per_split, args.tuning_majors)
+            tuning = left_out_store(work, args.data, "tuning", extra)
+            for figure in peer_certificates(tuning, full, extra, details, split_name=TUNING):
+                next(f for f in figures if f.name == figure.name).values[TUNING] = figure.values[TUNING]
     finally:
         if args.home is None:
             shutil.rmtree(work, ignore_errors=True)
