@@ -125,18 +125,37 @@ def synthetic_triples(home: Home, copies: int, seed: int = 0) -> Iterator[tuple[
 
 
 def add_synthetic(home: Home, copies: int) -> tuple[int, float]:
-    """Write the synthetic copies into the home in batches; (triples written, seconds)."""
+    """Write the synthetic copies into the home in batches; (triples written, seconds).
+
+    On the embedded store the batches go straight to pyoxigraph's bulk writer (``bulk_extend``, about
+    5x faster than SPARQL INSERT DATA text, bench/scale.py), so that the 50x graph grows in minutes
+    rather than an hour; elsewhere through ``replace_graph``. What is timed later (node texts, index
+    build, queries) reads the store the same way either way.
+    """
+    from pyoxigraph import NamedNode, Quad
+
     started = time.perf_counter()
     batch: list[tuple[Any, Any, Any]] = []
     written = 0
     with home.writer() as store:
+        raw = getattr(store, "_store", None)
+        bulk = getattr(raw, "bulk_extend", None)
+
+        def flush() -> int:
+            graph = f"{SYNTHETIC_GRAPH}{written}"
+            if bulk is None:
+                return store.replace_graph(graph, batch)
+            name = NamedNode(graph)
+            bulk(Quad(s, p, o, name) for s, p, o in batch)
+            return len(batch)
+
         for triple in synthetic_triples(home, copies):
             batch.append(triple)
             if len(batch) >= INSERT_BATCH:
-                written += store.replace_graph(f"{SYNTHETIC_GRAPH}{written}", batch)
+                written += flush()
                 batch = []
         if batch:
-            written += store.replace_graph(f"{SYNTHETIC_GRAPH}{written}", batch)
+            written += flush()
     return written, time.perf_counter() - started
 
 
