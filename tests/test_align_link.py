@@ -184,6 +184,14 @@ def test_a_major_is_suggested_what_the_majors_with_its_courses_state() -> None:
     assert [(s.iri, s.evidence) for s in found] == [(app, f"{D}major/710214")]
     assert 0 < found[0].score <= 1
     assert not [s for s in suggest(store, f"{D}major/520801", node_type="Major") if s.method == "peer"]
+    # a writable store is read afresh: a major added since counts at once
+    store.update(f"""INSERT DATA {{ GRAPH <{GRAPH}> {{
+        <{D}certificate/bim> a vet:Certificate ; skos:prefLabel "建筑信息模型（BIM）职业技能等级证书"@zh .
+        <{D}major/440301> a vet:Major ; skos:notation "440301" ; skos:prefLabel "健康管理服务"@zh .
+        <{D}a/2> a vet:Alignment ; vet:alignmentType "major-certificate" ; vet:method "stated" ;
+            vet:alignmentSource <{D}major/440301> ; vet:alignmentTarget <{D}certificate/bim> . }} }}""")
+    assert [s.iri for s in suggest(store, f"{D}major/520801", node_type="Major") if s.method == "peer"] == [
+        f"{D}certificate/bim"]
 
 
 def test_a_link_to_a_certificate_level_is_reported_on_its_certificate() -> None:

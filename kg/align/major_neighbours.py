@@ -9,6 +9,8 @@ Model-free and deterministic, like the other text links.
 
 from __future__ import annotations
 
+import weakref
+
 from kg.align.major_texts import major_texts, weighted
 from kg.align.tfidf import Idf, Vector, cosine, weighted_bigrams
 from kg.store.base import GraphStore
@@ -18,12 +20,29 @@ KINDS = ("name", "course", "occupation")
 WEIGHTS = {kind: 1.0 for kind in KINDS}
 
 
+#: Vectors of read-only stores (a snapshot never changes), so an entity page or a map that asks several
+#: times reads every major's texts once; writable stores are read afresh each time.
+_CACHE: weakref.WeakKeyDictionary[GraphStore, dict[str, Vector]] = weakref.WeakKeyDictionary()
+
+
 def major_vectors(store: GraphStore) -> dict[str, Vector]:
     """Major IRI -> the TF-IDF vector of its name, courses and occupations (the collection: every major)."""
+    cacheable = store.capabilities.read_only
+    if cacheable:
+        try:
+            return _CACHE[store]
+        except (KeyError, TypeError):
+            pass
     documents = {major: weighted_bigrams(weighted(parts, WEIGHTS))
                  for major, parts in major_texts(store, kinds=KINDS).items()}
     idf = Idf(list(counts) for counts in documents.values())
-    return {major: idf.vector(counts) for major, counts in documents.items()}
+    vectors = {major: idf.vector(counts) for major, counts in documents.items()}
+    if cacheable:
+        try:
+            _CACHE[store] = vectors
+        except TypeError:  # a store that cannot be weakly referenced is simply not cached
+            pass
+    return vectors
 
 
 def nearest_majors(store: GraphStore, major: str, among: set[str], k: int) -> list[tuple[str, float]]:
