@@ -3,7 +3,8 @@
 A major's certificates are those its profile states (method ``stated``) and, suggested, those its
 peers state: the same major name at another level, the majors its 接续专业 names or that name it,
 the majors of its 专业类, and the few majors whose names, courses and occupations read most like its
-own (method ``peer``, scored by how many peers state it and how close they are). A certificate's suggestions are the majors and courses linked to it (or to its levels).
+own (method ``peer``, scored by how many peers state it and how close they are). A certificate's
+suggestions are the majors and courses linked to it (or to its levels).
 Links whose latest review is ``rejected`` never appear; reviewed ones carry the decision.
 """
 
@@ -90,14 +91,14 @@ def suggest(store: GraphStore, node: str, *, node_type: str, types: list[str] | 
     if node_type == "Provision" and {"Major", "Certificate"} & set(wanted):
         suggestions += through_industries(store, node, decisions)
     name = _label(store, node)
+    every_major: dict[str, float] | None = None  # a certificate's closeness to every major, when it was needed
     for cls in ("Major", "Industry"):
         if cls in wanted and node_type in NAME_FALLBACK.get(cls, ()) and name:
             linked = {s.iri for s in suggestions if s.type == cls}
-            texts = None
             if node_type == "Certificate" and not any(s.method == "stated" or s.status == "accepted"
                                                        for s in suggestions if s.type == cls):
-                texts = certificate_closeness(store, name, None)  # nothing states its majors: read their texts
-            suggestions += [s for s in similar_names(store, node, name, cls, decisions, closeness=texts)
+                every_major = certificate_closeness(store, name, None)  # nothing states its majors: read their texts
+            suggestions += [s for s in similar_names(store, node, name, cls, decisions, closeness=every_major)
                             if s.iri not in linked]
     pairs = rejected_pairs(store)
     refused = {target for source, target in pairs if source == node} | {source for source, target in pairs
@@ -106,7 +107,9 @@ def suggest(store: GraphStore, node: str, *, node_type: str, types: list[str] | 
                            and (s.iri not in refused or s.status == "accepted")])
     if node_type == "Certificate" and name:
         stated_majors = [s for s in kept if s.type == "Major" and (s.method == "stated" or s.status == "accepted")]
-        closeness = certificate_closeness(store, name, [s.iri for s in kept if s.type == "Major"])
+        majors = [s.iri for s in kept if s.type == "Major"]
+        closeness = ({iri: every_major.get(iri, 0.0) for iri in majors} if every_major is not None
+                     else certificate_closeness(store, name, majors))
         for iri, share in category_shares(stated_majors).items():
             closeness[iri] = closeness.get(iri, 0.0) + CATEGORY_WEIGHT * share
     return sorted(kept, key=lambda item: _rank(item, name, closeness))[:top]
