@@ -16,7 +16,7 @@ from kg.search.encoder import FakeEncoder
 from kg.search.exact import ExactIndex, normal_label
 from kg.search.fusion import Fused
 from kg.search.index import SearchIndex
-from kg.search.intent import boost_classes, class_intent, without_class_word
+from kg.search.intent import boost_classes, class_intent, retrieval_text, without_class_word
 from kg.search.settings import SearchSettings
 from kg.search.strength import E5_THRESHOLDS, LEXICAL_THRESHOLDS, coverage, is_strong, query_pieces
 from kg.store.home import Home
@@ -150,6 +150,27 @@ def test_the_class_word_at_the_end_is_dropped_for_exact_labels() -> None:
     assert without_class_word("会计专业") == "会计" and without_class_word("BIM certificate") == "BIM"
     assert without_class_word("专业") == "专业" and without_class_word("汽车维修职业技能等级证书") == "汽车维修"
     assert without_class_word("叉车司机证") == "叉车司机" and without_class_word("保证") == "保证"
+
+
+def test_retrievers_drop_a_class_word_only_when_that_class_is_applied() -> None:
+    assert retrieval_text("学前教育专业", ["Major"]) == "学前教育"
+    assert retrieval_text("preschool education major", ["Major"]) == "preschool education"
+    assert retrieval_text("网络安全证书", ["Certificate", "Major"]) == "网络安全"
+    assert retrieval_text("会计专业", ["Course"]) == "会计专业"  # among courses, 专业 is part of what is asked
+    assert retrieval_text("会计专业", None) == "会计专业" and retrieval_text("会计专业", []) == "会计专业"
+    assert retrieval_text("专业", ["Major"]) == "专业"  # nothing but the class word: kept whole
+    assert retrieval_text("以后想修飞机学什么专业", ["Major"]) == "以后想修飞机学什么"
+
+
+def test_a_filtered_search_scores_the_query_without_the_filters_class_word(demo: Path) -> None:
+    index = SearchIndex(Home(demo).index)
+    encoder = FakeEncoder()
+    worded = index.search("养老服务 专业", encoder, top=10, types=["Major"])
+    bare = index.search("养老服务", encoder, top=10, types=["Major"])
+    assert worded and [h.iri for h in worded] == [h.iri for h in bare]
+    among_courses = index.search("养老服务 专业", encoder, top=10, types=["Course"])
+    assert [h.iri for h in among_courses] != [h.iri for h in index.search("养老服务", encoder, top=10,
+                                                                          types=["Course"])]
 
 
 def test_boosting_moves_a_class_up_and_drops_nothing() -> None:

@@ -36,7 +36,7 @@ from kg.search.crosslingual import EnglishLexicon
 from kg.search.dense import DenseIndex, DenseSubset
 from kg.search.exact import ExactIndex
 from kg.search.fusion import Fused, NodeFilter, RowLabels, best_per_node, filter_key, reciprocal_rank_fusion
-from kg.search.intent import boost_classes, class_intent, without_class_word
+from kg.search.intent import boost_classes, class_intent, retrieval_text, without_class_word
 from kg.search.lexical import BM25
 from kg.search.node_table import IndexNode, NodeTable
 from kg.search.results import document_members, neighbours, provenance, snippet
@@ -396,20 +396,21 @@ class SearchIndex:
         best_chunk: dict[str, int] = {}
         cosines: dict[str, float] | None = None
         background: float | None = None  # the cosine of the MARGIN_RANK-th dense node
-        chinese = self._chinese_words(state, query) if settings.english_to_chinese else []
+        intent = class_intent(query) if types is None and document is None else []
+        asked = retrieval_text(query, types or intent)
+        chinese = self._chinese_words(state, asked) if settings.english_to_chinese else []
         if settings.weights["bm25"] > 0:
-            lexical = " ".join([query, *chinese])
+            lexical = " ".join([asked, *chinese])
             rankings["bm25"] = [iri for iri, _ in state.bm25.search(lexical, top=depth, allowed=keep)]
         if encoder is not None and settings.weights["dense"] > 0 and len(state.dense):
             state.check_encoder(encoder)
-            vector = _query_vector(encoder, query, chinese)
+            vector = _query_vector(encoder, asked, chinese)
             folded = self._dense_ranking(state, vector, depth, keep)
             rankings["dense"] = [iri for iri, _, _ in folded]
             best_chunk = {iri: chunk for iri, _, chunk in folded}
             cosines = {iri: score for iri, score, _ in folded}
             background = folded[MARGIN_RANK - 1][1] if len(folded) >= MARGIN_RANK else None
         fused = reciprocal_rank_fusion(rankings, settings.weights, k=settings.rrf_k)
-        intent = class_intent(query) if types is None and document is None else []
         fused = boost_classes(fused, {iri: state.nodes[iri].cls for iri in (f.iri for f in fused)}, intent)
         exact = self._exact_matches(state, query, keep, types or intent, [f.iri for f in fused])
         by_iri = {f.iri: f for f in fused}

@@ -45,6 +45,16 @@ def without_class_word(query: str) -> str:
     return stripped or query
 
 
+def retrieval_text(query: str, classes: list[str] | None) -> str:
+    """What the retrievers score: the query without a trailing class word when that class is already applied
+    (as the filter, or as the intent boost). Inside majors, "学前教育专业" asks for 学前教育: the word 专业
+    only pulls toward texts that repeat it. A class word the search does not apply is kept ("会计专业" among
+    courses); a query that is nothing but a class word is kept whole."""
+    if not classes or not set(class_intent(query)) & set(classes):
+        return query
+    return without_class_word(query)
+
+
 def boost_classes(fused: list[Fused], classes_of: Mapping[str, str], classes: list[str],
                   boost: float | None = None) -> list[Fused]:
     """The fused ranking with the scores of the named classes' nodes multiplied by ``boost`` (INTENT_BOOST

@@ -41,7 +41,7 @@ MARGIN_RANK = 50
 # Chosen on the tuning split of bench/search_queries.jsonl (bench/splits.py) by bench/search_match.py: the
 # best F1 of "strong" among the cut-offs that leave every absent topic of the tuning split without a strong
 # hit. The held-out precision and recall are what that script prints.
-E5_THRESHOLDS = Thresholds(cosine_alone=0.915, coverage=0.5, cosine_with_coverage=0.87, margin=0.03)
+E5_THRESHOLDS = Thresholds(cosine_alone=0.905, coverage=0.4, cosine_with_coverage=0.87, margin=0.03)
 #: A model without its own cut-offs: the lexical branch alone (chosen the same way, with --model fake).
 LEXICAL_THRESHOLDS = Thresholds(cosine_alone=None, coverage=0.4, cosine_with_coverage=None)
 #: Model name (as the index records it) -> its cut-offs.
