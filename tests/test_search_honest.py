@@ -157,6 +157,7 @@ def test_retrievers_drop_a_class_word_only_when_that_class_is_applied() -> None:
     assert retrieval_text("preschool education major", ["Major"]) == "preschool education"
     assert retrieval_text("网络安全证书", ["Certificate", "Major"]) == "网络安全"
     assert retrieval_text("会计专业", ["Course"]) == "会计专业"  # among courses, 专业 is part of what is asked
+    assert retrieval_text("会计专业 课程", ["Major"]) == "会计专业 课程"  # the trailing word names courses
     assert retrieval_text("会计专业", None) == "会计专业" and retrieval_text("会计专业", []) == "会计专业"
     assert retrieval_text("专业", ["Major"]) == "专业"  # nothing but the class word: kept whole
     assert retrieval_text("以后想修飞机学什么专业", ["Major"]) == "以后想修飞机学什么"

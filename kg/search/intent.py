@@ -39,20 +39,26 @@ def class_intent(query: str) -> list[str]:
     return [cls for cls, words in CLASS_WORDS if words.search(query)]
 
 
+def trailing_class_word(query: str) -> tuple[str, list[str]]:
+    """The query without its trailing class word and the classes that word names ("会计专业" -> ("会计",
+    ["Major"])); the query itself and [] when it ends in none or is nothing but one."""
+    match = _TRAILING.search(query)
+    bare = query[:match.start()].strip() if match else ""
+    return (bare, class_intent(match.group())) if match and bare else (query, [])
+
+
 def without_class_word(query: str) -> str:
     """The query without a trailing class word ("会计专业" -> "会计"); the query itself when it has none."""
-    stripped = _TRAILING.sub("", query).strip()
-    return stripped or query
+    return trailing_class_word(query)[0]
 
 
 def retrieval_text(query: str, classes: list[str] | None) -> str:
-    """What the retrievers score: the query without a trailing class word when that class is already applied
-    (as the filter, or as the intent boost). Inside majors, "学前教育专业" asks for 学前教育: the word 专业
-    only pulls toward texts that repeat it. A class word the search does not apply is kept ("会计专业" among
-    courses); a query that is nothing but a class word is kept whole."""
-    if not classes or not set(class_intent(query)) & set(classes):
-        return query
-    return without_class_word(query)
+    """What the retrievers score: the query without a trailing class word when that word's class is already
+    applied (as the filter, or as the intent boost). Inside majors, "学前教育专业" asks for 学前教育: the word
+    专业 only pulls toward texts that repeat it. A class word the search does not apply is kept ("会计专业"
+    among courses, "会计专业 课程" among majors); a query that is nothing but a class word is kept whole."""
+    bare, named = trailing_class_word(query)
+    return bare if classes and set(named) & set(classes) else query
 
 
 def boost_classes(fused: list[Fused], classes_of: Mapping[str, str], classes: list[str],
